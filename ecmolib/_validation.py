@@ -1,0 +1,120 @@
+"""Input checking shared by every ecmolib model.
+
+Every public function converts its numeric arguments with :func:`checked`
+(or :func:`fraction`), so that bad input fails the same way everywhere: a
+``ValueError`` that names the parameter, its units, the value given and the
+valid range. Nothing is clipped and no NaN is let through.
+
+This module is private (leading underscore); its behaviour is documented in
+each public function's ``Raises`` section.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["checked", "fraction", "result", "choice"]
+
+
+def _range_text(low, high, low_inclusive, high_inclusive):
+    if low is None and high is None:
+        return "any finite number"
+    if high is None:
+        return f"{'>=' if low_inclusive else '>'} {low:g}"
+    if low is None:
+        return f"{'<=' if high_inclusive else '<'} {high:g}"
+    left = "[" if low_inclusive else "("
+    right = "]" if high_inclusive else ")"
+    return f"in {left}{low:g}, {high:g}{right}"
+
+
+def checked(
+    name: str,
+    value,
+    units: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> np.ndarray:
+    """Return ``value`` as a float array after checking it is finite and in range.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name as the caller spells it (e.g. ``"po2_mmhg"``).
+    value : float or array_like
+        What the caller passed.
+    units : str
+        Units shown in the message (e.g. ``"mmHg"``; ``"1"`` for fractions).
+    low, high : float, optional
+        Bounds of the valid range; ``None`` means unbounded.
+    low_inclusive, high_inclusive : bool
+        Whether each bound itself is valid.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as a float64 array (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a real number or array of them, is NaN or
+        infinite, or lies outside the range. The message reads, e.g.,
+        ``"po2_mmhg [mmHg] must be in (0, 2000]; got -5"``.
+    """
+    rng = _range_text(low, high, low_inclusive, high_inclusive)
+    bad_type = isinstance(value, (bool, np.bool_, str, bytes)) or value is None
+    if not bad_type:
+        try:
+            arr = np.asarray(value)
+        except Exception:  # pragma: no cover - exotic objects
+            bad_type = True
+        else:
+            bad_type = not (
+                arr.dtype.kind in "iuf"
+                or (arr.dtype.kind == "O" and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in arr.ravel()))
+            )
+    if bad_type:
+        raise ValueError(
+            f"{name} [{units}] must be a real number (or array of them) {rng}; got {value!r}"
+        )
+    arr = np.asarray(arr, dtype=float)
+    ok = np.isfinite(arr)
+    if low is not None:
+        ok &= (arr >= low) if low_inclusive else (arr > low)
+    if high is not None:
+        ok &= (arr <= high) if high_inclusive else (arr < high)
+    if not np.all(ok):
+        first = arr[~ok].flat[0] if arr.ndim else arr.item()
+        where = "" if arr.ndim == 0 else f" (first bad element of {arr.size})"
+        raise ValueError(f"{name} [{units}] must be {rng}; got {first!r}{where}")
+    return arr
+
+
+def fraction(name: str, value, *, low_inclusive: bool = True, high_inclusive: bool = True) -> np.ndarray:
+    """:func:`checked` for a dimensionless fraction in [0, 1] (units ``"1"``)."""
+    return checked(
+        name, value, "fraction 0..1", low=0.0, high=1.0,
+        low_inclusive=low_inclusive, high_inclusive=high_inclusive,
+    )
+
+
+def choice(name: str, value, allowed) -> str:
+    """Check that ``value`` is one of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {sorted(allowed)}; got {value!r}")
+    return value
+
+
+def result(arr):
+    """Return a 0-d array as a numpy float scalar and anything else unchanged.
+
+    Keeps the convention "scalar in, scalar out; array in, array out".
+    """
+    arr = np.asarray(arr)
+    return arr[()] if arr.ndim == 0 else arr

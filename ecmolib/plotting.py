@@ -1,0 +1,185 @@
+"""Pure plotting functions for the lessons.
+
+Every function draws into an ``Axes`` it is given and returns the artists it
+made, so a lesson can draw the default state once as a static figure and a
+widget can redraw the very same function. Nothing here computes physiology:
+callers pass in model results (from :mod:`ecmolib.circuit`,
+:mod:`ecmolib.oxygenator`, ...).
+
+Colour for oxygen saturation runs from blue (desaturated) to red
+(saturated) on ColorBrewer's RdBu diverging scheme, which stays
+distinguishable for the common forms of colour-vision deficiency; every
+coloured segment is also labelled with its number, so colour is never the
+only carrier of information.
+
+References
+----------
+.. [1] Harrower M, Brewer CA. ColorBrewer.org: an online tool for selecting
+   colour schemes for maps. Cartogr J. 2003;40(1):27-37.
+   doi:10.1179/000870403235002042
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.patches import Circle, FancyBboxPatch
+
+from ecmolib import _validation as _v
+
+__all__ = [
+    "LESSON_STYLE",
+    "SO2_CMAP",
+    "SO2_NORM",
+    "lesson_style",
+    "use_lesson_style",
+    "so2_color",
+    "draw_circuit",
+]
+
+#: Path of the lessons' matplotlib style file (fixed figure size and fonts).
+LESSON_STYLE = str(Path(__file__).with_name("lesson.mplstyle"))
+
+#: Colour map for oxygen saturation: blue (low) to red (high), ColorBrewer RdBu.
+SO2_CMAP = mpl.colormaps["RdBu_r"]
+
+#: Saturation range the colour scale spans [fraction]; lower values saturate blue.
+SO2_NORM = Normalize(vmin=0.4, vmax=1.0)
+
+
+def use_lesson_style() -> None:
+    """Apply the lessons' style to matplotlib globally (call once per notebook)."""
+    plt.style.use(LESSON_STYLE)
+
+
+@contextmanager
+def lesson_style():
+    """Context manager applying the lessons' style temporarily."""
+    with plt.style.context(LESSON_STYLE):
+        yield
+
+
+def so2_color(so2):
+    """RGBA colour of an oxygen saturation on the lessons' blue-to-red scale.
+
+    Parameters
+    ----------
+    so2 : float
+        Oxygen saturation [fraction 0..1].
+
+    Returns
+    -------
+    tuple of float
+        RGBA colour.
+    """
+    s = _v.fraction("so2", so2)
+    return SO2_CMAP(SO2_NORM(float(s)))
+
+
+# Schematic geometry, in axes data units (x 0..10, y 0..6).
+_PATIENT = (0.3, 1.2, 2.4, 3.6)  # x, y, width, height
+_PUMP = (5.0, 1.0)
+_OXY = (8.3, 2.2, 1.2, 1.6)  # x, y, width, height
+_PATHS = {
+    # name: (polyline, which blood it carries)
+    "drainage": ([(2.7, 2.0), (3.4, 2.0), (3.4, 1.0), (4.6, 1.0)], "venous"),
+    "pre_oxygenator": ([(5.4, 1.0), (8.9, 1.0), (8.9, 2.2)], "venous"),
+    "post_oxygenator": ([(8.9, 3.8), (8.9, 5.0), (3.4, 5.0), (3.4, 4.0), (2.7, 4.0)], "arterial"),
+}
+
+
+def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, index=None, title=None):
+    """Draw an ECMO circuit with each segment coloured by its O2 saturation.
+
+    The picture shows the patient, the drainage limb (cannula and tubing to
+    the pump), the centrifugal pump, the oxygenator and the return limb, with
+    the three pressures a perfusionist monitors (drainage / pre-pump,
+    pre-oxygenator, post-oxygenator) and the blood flow.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes to draw into (it is cleared).
+    point : ecmolib.circuit.OperatingPoint
+        Result of :func:`ecmolib.circuit.operating_point`; supplies
+        ``flow_l_min`` [L/min], ``drainage_pressure_mmhg``,
+        ``pre_oxygenator_pressure_mmhg``, ``post_oxygenator_pressure_mmhg``
+        [mmHg] and ``suction``.
+    drainage_so2 : float
+        Saturation of the blood drained from the patient [fraction 0..1].
+    return_so2 : float
+        Saturation of the blood leaving the oxygenator [fraction 0..1].
+    rpm : float, optional
+        Pump speed [rev/min], shown on the pump.
+    index : int or tuple, optional
+        Element of an array-valued ``point`` to draw (default: ``point`` is
+        scalar).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    dict
+        The artists, by segment name, for callers that update them.
+    """
+    def pick(x):
+        arr = np.asarray(x)
+        return arr[index] if index is not None else arr[()]
+
+    flow = float(pick(point.flow_l_min))
+    p_drain = float(pick(point.drainage_pressure_mmhg))
+    p_pre = float(pick(point.pre_oxygenator_pressure_mmhg))
+    p_post = float(pick(point.post_oxygenator_pressure_mmhg))
+    suction = bool(pick(point.suction))
+    colours = {"venous": so2_color(drainage_so2), "arterial": so2_color(return_so2)}
+
+    ax.clear()
+    ax.set_xlim(0, 10.5)
+    ax.set_ylim(0, 6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    artists = {}
+
+    px, py, pw, ph = _PATIENT
+    artists["patient"] = ax.add_patch(FancyBboxPatch(
+        (px, py), pw, ph, boxstyle="round,pad=0.1", facecolor="0.93", edgecolor="0.4"))
+    ax.text(px + pw / 2, py + ph / 2, "patient", ha="center", va="center", fontsize=11)
+
+    for name, (pts, blood) in _PATHS.items():
+        xs, ys = zip(*pts)
+        (artists[name],) = ax.plot(xs, ys, color=colours[blood], lw=9, solid_capstyle="round",
+                                   solid_joinstyle="round", zorder=1)
+
+    ox, oy, ow, oh = _OXY
+    so2_mid = 0.5 * (float(drainage_so2) + float(return_so2))
+    artists["oxygenator"] = ax.add_patch(FancyBboxPatch(
+        (ox, oy), ow, oh, boxstyle="round,pad=0.05", facecolor=so2_color(so2_mid),
+        edgecolor="0.2", zorder=2))
+    ax.text(ox + ow / 2, oy + oh / 2, "oxy-\ngenator", ha="center", va="center", fontsize=9, zorder=3)
+
+    artists["pump"] = ax.add_patch(Circle(_PUMP, 0.45, facecolor=colours["venous"], edgecolor="0.2", zorder=2))
+    ax.text(_PUMP[0], _PUMP[1], "pump", ha="center", va="center", fontsize=8, zorder=3)
+    if rpm is not None:
+        ax.text(_PUMP[0], _PUMP[1] - 0.75, f"{float(rpm):.0f} rpm", ha="center", va="top", fontsize=9)
+
+    box = dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6")
+    ax.text(3.5, 1.45, f"drainage\n{p_drain:+.0f} mmHg", ha="left", va="bottom", fontsize=9, bbox=box)
+    ax.text(6.6, 1.45, f"pre-oxy\n{p_pre:+.0f} mmHg", ha="center", va="bottom", fontsize=9, bbox=box)
+    ax.text(7.9, 4.35, f"post-oxy\n{p_post:+.0f} mmHg", ha="right", va="center", fontsize=9, bbox=box)
+    ax.text(3.0, 1.0, f"SO$_2$ {float(drainage_so2):.0%}", ha="right", va="center", fontsize=9)
+    ax.text(5.6, 5.3, f"SO$_2$ {float(return_so2):.0%}   flow {flow:.2f} L/min",
+            ha="center", va="bottom", fontsize=10)
+    if suction:
+        ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
+                color="darkred", fontsize=10, fontweight="bold")
+    if title:
+        ax.set_title(title)
+    artists["colorbar"] = ax.figure.colorbar(
+        mpl.cm.ScalarMappable(norm=SO2_NORM, cmap=SO2_CMAP), ax=ax, fraction=0.035, pad=0.01,
+        label="O$_2$ saturation")
+    return artists
