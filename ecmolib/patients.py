@@ -5,8 +5,9 @@ other models need (weight, blood volume, haemoglobin and its P50, cardiac
 output, VO2, VCO2, temperature). Four presets cover the ECMO age groups
 (:data:`NEONATE`, :data:`INFANT`, :data:`CHILD`, :data:`ADULT`) and
 :func:`for_weight` builds a patient of any weight from 2 to 120 kg with cited
-size rules. :func:`target_ecmo_flow_l_min` gives the ELSO full-support blood
-flow for a patient.
+size rules. :func:`target_ecmo_flow_l_min` gives the full-support blood flow commonly
+attributed to ELSO for a patient (the per-kg values are not yet confirmed
+against the guideline text; see :data:`ELSO_FLOW_SOURCES`).
 
 Variants are made with :func:`dataclasses.replace`, e.g. an anaemic adult::
 
@@ -39,6 +40,7 @@ __all__ = [
     "AGE_GROUPS",
     "KLEIBER_EXPONENT",
     "ELSO_FLOW_ML_KG_MIN",
+    "ELSO_FLOW_SOURCES",
     "SIZE_ANCHORS",
     "for_weight",
     "age_group_for_weight",
@@ -128,33 +130,130 @@ SIZE_ANCHORS = {
 #: Full-support ECMO blood flow per kg, ``(low, typical, high)`` in
 #: mL/kg/min, keyed by ``(age_group, mode)``.
 #:
-#: * typical: the blood flow for total support that the ELSO General
-#:   Guidelines for all ECLS cases (v1.4, 2017; no DOI) ask a circuit to
-#:   deliver: neonates 100, paediatric patients 80, adults 60 mL/kg/min.
+#: **Verification status: no entry of this table has yet been checked
+#: against the wording of an ELSO guideline.** Every number is a value
+#: commonly attributed to ELSO and is to be treated as an assumption of this
+#: module until it is; :data:`ELSO_FLOW_SOURCES` gives, entry by entry, the
+#: intended source, what was (and was not) found, and any discrepancy.
+#:
+#: * typical: neonates 100, paediatric patients 80, adults 60 mL/kg/min, the
+#:   full-support flows attributed to the ELSO General Guidelines for all
+#:   ECLS Cases (v1.4, 2017; no DOI). Not confirmed from the guideline text.
 #: * low-high spans: neonates 100-150, children 80-100, adults 60-80 (VV)
-#:   and 50-80 (VA) mL/kg/min. These are the spans commonly quoted for the
-#:   ELSO age groups; they are an assumption of this module, to be read
+#:   and 50-80 (VA) mL/kg/min. Assumptions of this module, to be read
 #:   against the current ELSO guidelines: neonatal respiratory (Wild et al.
 #:   2020, doi:10.1097/MAT.0000000000001153), paediatric respiratory
-#:   (Maratta et al. 2020, doi:10.1097/MAT.0000000000001223), adult VV
-#:   (Tonna et al. 2021, doi:10.1097/MAT.0000000000001432) and adult VA
-#:   (Lorusso et al. 2021, doi:10.1097/MAT.0000000000001510).
+#:   (Maratta et al. 2020, doi:10.1097/MAT.0000000000001223), paediatric
+#:   cardiac (Brown et al. 2021, ASAIO J 67(5)), adult VV (Tonna et al. 2021,
+#:   doi:10.1097/MAT.0000000000001432) and adult VA (Lorusso et al. 2021,
+#:   doi:10.1097/MAT.0000000000001510).
 #: * infants (beyond 28 days, under about 10 kg) are paediatric patients for
 #:   ELSO but are given the neonatal per-kg flows here, because their
 #:   cardiac output per kg equals the neonatal one (Alverson et al. 1987);
 #:   an assumption of this module.
 #:
+#: Two secondary sources, neither an ELSO guideline, agree with the table in
+#: part (details in :data:`ELSO_FLOW_SOURCES`): a paper on neonatal VV ECMO
+#: (doi:10.3233/NPM-171692) writes that neonatal VV ECMO "aims for an oxygen
+#: delivery rate of 6 cc/kg/min which usually equates to a pump flow of
+#: 120 mL/kg/min" (inside the neonatal 100-150); the University of Iowa
+#: children's hospital teaching page "ECMO basics"
+#: (https://uichildrens.org/health-library/ecmo-basics) gives "VA
+#: Goal Flow Rates: Infants 100 cc/kg/min, Children 75 cc/kg/min, Adults
+#: 50 cc/kg/min" and "VV Goal Flow 120% VA" (i.e. 120, 90 and
+#: 60 mL/kg/min), which puts its child VA goal (75) below this table's child
+#: low (80) and its adult VA goal (50) below this table's typical (60).
+#:
 #: VV and VA share the per-kg values except in adults; in practice VV flow is
 #: titrated to oxygenation and VA flow to perfusion.
 ELSO_FLOW_ML_KG_MIN = {
+    # UNCONFIRMED (assumption): typical 100 attributed to ELSO General
+    # Guidelines v1.4; span 100-150 not checked against Wild 2020.
     ("neonate", "va"): (100.0, 100.0, 150.0),
+    # UNCONFIRMED (assumption); the 120 mL/kg/min usual neonatal VV pump flow
+    # of doi:10.3233/NPM-171692 lies inside the span.
     ("neonate", "vv"): (100.0, 100.0, 150.0),
+    # ASSUMPTION of this module: neonatal per-kg flows for infants.
     ("infant", "va"): (100.0, 100.0, 150.0),
     ("infant", "vv"): (100.0, 100.0, 150.0),
+    # UNCONFIRMED (assumption): typical 80 attributed to ELSO General
+    # Guidelines v1.4 ("pediatrics"); Iowa teaching page VA goal is 75.
     ("child", "va"): (80.0, 80.0, 100.0),
+    # UNCONFIRMED (assumption); Iowa VV goal 120 % of 75 = 90 lies inside.
     ("child", "vv"): (80.0, 80.0, 100.0),
+    # UNCONFIRMED (assumption): span 50-80 not checked against Lorusso 2021;
+    # Iowa teaching page VA goal is 50 (this table's low).
     ("adult", "va"): (50.0, 60.0, 80.0),
+    # UNCONFIRMED (assumption): span 60-80 attributed to Tonna 2021, not
+    # checked against its text; Iowa VV goal 120 % of 50 = 60 lies inside.
     ("adult", "vv"): (60.0, 60.0, 80.0),
+}
+
+#: Provenance of each entry of :data:`ELSO_FLOW_ML_KG_MIN`: for every key,
+#: ``(status, note)`` where ``status`` is ``"unconfirmed"`` (a value
+#: attributed to ELSO whose guideline wording has not been checked) or
+#: ``"assumption"`` (a choice of this module with no ELSO number behind it).
+#: No entry is ``"confirmed"`` yet; an entry should become so only with the
+#: guideline's exact wording quoted in its note.
+ELSO_FLOW_SOURCES = {
+    ("neonate", "va"): (
+        "unconfirmed",
+        "Typical 100 mL/kg/min attributed to the ELSO General Guidelines for "
+        "all ECLS Cases v1.4 (2017) ('neonates 100'); span 100-150 attributed "
+        "to ELSO neonatal respiratory guidance (Wild et al. 2020, "
+        "doi:10.1097/MAT.0000000000001153). Neither wording checked. "
+        "Secondary: University of Iowa 'ECMO basics' VA goal for infants "
+        "100 cc/kg/min (agrees).",
+    ),
+    ("neonate", "vv"): (
+        "unconfirmed",
+        "As the neonatal VA row. Secondary: doi:10.3233/NPM-171692, 'VV ECMO "
+        "for neonates aims for an oxygen delivery rate of 6 cc/kg/min which "
+        "usually equates to a pump flow of 120 mL/kg/min' (inside 100-150); "
+        "University of Iowa 'ECMO basics': 'VV Goal Flow 120% VA', i.e. "
+        "120 mL/kg/min (inside 100-150, above the typical 100).",
+    ),
+    ("infant", "va"): (
+        "assumption",
+        "Neonatal per-kg flows applied to infants (ELSO groups them with "
+        "paediatric patients) because infant cardiac output per kg equals "
+        "the neonatal one (Alverson et al. 1987, doi:10.7863/jum.1987.6.9.519). "
+        "University of Iowa 'ECMO basics' VA goal for infants: 100 cc/kg/min.",
+    ),
+    ("infant", "vv"): (
+        "assumption",
+        "As the infant VA row; University of Iowa 'ECMO basics' VV goal "
+        "120 % of VA = 120 mL/kg/min (inside 100-150).",
+    ),
+    ("child", "va"): (
+        "unconfirmed",
+        "Typical 80 mL/kg/min attributed to the ELSO General Guidelines v1.4 "
+        "('pediatrics 80'); span 80-100 attributed to ELSO paediatric "
+        "guidance (Maratta et al. 2020, doi:10.1097/MAT.0000000000001223; "
+        "Brown et al. 2021, ASAIO J 67(5)). Wording not checked. DISCREPANCY: "
+        "University of Iowa 'ECMO basics' gives a VA goal of 75 cc/kg/min for "
+        "children, below this row's low of 80.",
+    ),
+    ("child", "vv"): (
+        "unconfirmed",
+        "As the child VA row. University of Iowa 'ECMO basics' VV goal "
+        "120 % of 75 = 90 mL/kg/min (inside 80-100).",
+    ),
+    ("adult", "va"): (
+        "unconfirmed",
+        "Typical 60 mL/kg/min attributed to the ELSO General Guidelines v1.4 "
+        "('adults 60'); span 50-80 attributed to ELSO adult VA guidance "
+        "(Lorusso et al. 2021, doi:10.1097/MAT.0000000000001510). Wording "
+        "not checked. University of Iowa 'ECMO basics' VA goal for adults "
+        "50 cc/kg/min (this row's low, below its typical 60).",
+    ),
+    ("adult", "vv"): (
+        "unconfirmed",
+        "Span 60-80 mL/kg/min attributed to the ELSO adult VV guideline "
+        "(Tonna et al. 2021, doi:10.1097/MAT.0000000000001432); wording not "
+        "checked. University of Iowa 'ECMO basics' VV goal 120 % of the adult "
+        "VA 50 = 60 mL/kg/min (this row's low and typical).",
+    ),
 }
 
 _MODES = ("vv", "va")
@@ -511,7 +610,8 @@ def for_weight(weight_kg=None, /, **overrides) -> Patient:
       7.8 +/- 2.0 mL/kg/min in mechanically ventilated infants and children
       of 2.8-20.5 kg. Weight alone misses the postnatal rise: minimal VO2 is
       about 5 mL/kg/min in the first 12 hours, 7 at 7-14 days and 9 at about
-      2 months (Hill & Robinson 1968), so the rule fits a neonate of one to
+      2 months (Hill & Robinson 1968, serial measurements in 19 infants,
+      17 of whom weighed under 2.5 kg), so the rule fits a neonate of one to
       two weeks and underestimates a 2-month-old.
     * VCO2: RQ 0.8, the adult resting value; Lindahl et al. (1984) also used
       0.8 for children.
@@ -692,7 +792,9 @@ def target_ecmo_flow_l_min(patient, mode="vv") -> float:
     -----
     The flow steps where the age group changes (ELSO writes per group); the
     guideline flows are starting points, titrated clinically to oxygen
-    delivery, venous saturation and perfusion.
+    delivery, venous saturation and perfusion. The per-kg values are
+    commonly attributed to ELSO but have not been confirmed against the
+    guideline wording; :data:`ELSO_FLOW_SOURCES` records the status of each.
 
     Examples
     --------
