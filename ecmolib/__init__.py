@@ -2,7 +2,8 @@
 
 Modules, in their one direction of dependency::
 
-    blood -> patients -> oxygenator -> circuit -> (modes) -> plotting / widgets
+    blood -> patients -> oxygenator -> circuit -> lungs -> vv, va, hemodynamics, ecpr
+          -> plotting / widgets / views
 
 Import what you need explicitly, e.g. ``from ecmolib import blood``.
 Importing ecmolib has no side effects: no plotting style, no warnings
@@ -14,7 +15,10 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("blood", "patients", "oxygenator", "circuit", "ecpr", "plotting", "widgets")
+_SUBMODULES = (
+    "blood", "patients", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics", "ecpr",
+    "plotting", "widgets", "views",
+)
 __all__ = list(_SUBMODULES)
 
 

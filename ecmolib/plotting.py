@@ -6,9 +6,11 @@ widget can redraw the very same function. Nothing here computes physiology:
 callers pass in model results (from :mod:`ecmolib.circuit`,
 :mod:`ecmolib.oxygenator`, ...).
 
-Colour for oxygen saturation runs from blue (desaturated) to red
-(saturated) on ColorBrewer's RdBu diverging scheme, which stays
-distinguishable for the common forms of colour-vision deficiency; every
+Colour for oxygen saturation runs from blue (desaturated) through plum to
+red (saturated), the colours blood is drawn in by convention. The ends are
+ColorBrewer's RdBu blue and red, which stay distinguishable for the common
+(red-green) forms of colour-vision deficiency, and lightness falls
+monotonically from blue to red so the scale also reads in greyscale; every
 coloured segment is also labelled with its number, so colour is never the
 only carrier of information.
 
@@ -27,7 +29,7 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import Normalize
+from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from ecmolib import _validation as _v
@@ -45,8 +47,8 @@ __all__ = [
 #: Path of the lessons' matplotlib style file (fixed figure size and fonts).
 LESSON_STYLE = str(Path(__file__).with_name("lesson.mplstyle"))
 
-#: Colour map for oxygen saturation: blue (low) to red (high), ColorBrewer RdBu.
-SO2_CMAP = mpl.colormaps["RdBu_r"]
+#: Colour map for oxygen saturation: blue (low) through plum to red (high).
+SO2_CMAP = LinearSegmentedColormap.from_list("ecmolib_so2", ["#4393c3", "#2166ac", "#762a83", "#b2182b"])
 
 #: Saturation range the colour scale spans [fraction]; lower values saturate blue.
 SO2_NORM = Normalize(vmin=0.4, vmax=1.0)
@@ -93,7 +95,8 @@ _PATHS = {
 }
 
 
-def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, index=None, title=None):
+def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=None, fdo2=None,
+                 index=None, title=None, colorbar=True):
     """Draw an ECMO circuit with each segment coloured by its O2 saturation.
 
     The picture shows the patient, the drainage limb (cannula and tubing to
@@ -115,12 +118,17 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, index=None, t
     return_so2 : float
         Saturation of the blood leaving the oxygenator [fraction 0..1].
     rpm : float, optional
-        Pump speed [rev/min], shown on the pump.
+        Pump speed [rev/min], shown under the pump.
+    sweep_l_min, fdo2 : float, optional
+        Sweep gas flow [L/min] and its O2 fraction [fraction 0..1], shown at
+        the oxygenator's gas inlet.
     index : int or tuple, optional
         Element of an array-valued ``point`` to draw (default: ``point`` is
         scalar).
     title : str, optional
         Axes title.
+    colorbar : bool
+        Draw the saturation colour bar beside the axes (once per figure).
 
     Returns
     -------
@@ -160,10 +168,11 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, index=None, t
     artists["oxygenator"] = ax.add_patch(FancyBboxPatch(
         (ox, oy), ow, oh, boxstyle="round,pad=0.05", facecolor=so2_color(so2_mid),
         edgecolor="0.2", zorder=2))
-    ax.text(ox + ow / 2, oy + oh / 2, "oxy-\ngenator", ha="center", va="center", fontsize=9, zorder=3)
+    ax.text(ox + ow / 2, oy + oh / 2, "oxy-\ngenator", ha="center", va="center", fontsize=9, color="white",
+            zorder=3)
 
     artists["pump"] = ax.add_patch(Circle(_PUMP, 0.45, facecolor=colours["venous"], edgecolor="0.2", zorder=2))
-    ax.text(_PUMP[0], _PUMP[1], "pump", ha="center", va="center", fontsize=8, zorder=3)
+    ax.text(_PUMP[0], _PUMP[1], "pump", ha="center", va="center", fontsize=8, color="white", zorder=3)
     if rpm is not None:
         ax.text(_PUMP[0], _PUMP[1] - 0.75, f"{float(rpm):.0f} rpm", ha="center", va="top", fontsize=9)
 
@@ -171,15 +180,20 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, index=None, t
     ax.text(3.5, 1.45, f"drainage\n{p_drain:+.0f} mmHg", ha="left", va="bottom", fontsize=9, bbox=box)
     ax.text(6.6, 1.45, f"pre-oxy\n{p_pre:+.0f} mmHg", ha="center", va="bottom", fontsize=9, bbox=box)
     ax.text(7.9, 4.35, f"post-oxy\n{p_post:+.0f} mmHg", ha="right", va="center", fontsize=9, bbox=box)
-    ax.text(3.0, 1.0, f"SO$_2$ {float(drainage_so2):.0%}", ha="right", va="center", fontsize=9)
+    ax.text(3.3, 0.55, f"SO$_2$ {float(drainage_so2):.0%}", ha="center", va="top", fontsize=10)
     ax.text(5.6, 5.3, f"SO$_2$ {float(return_so2):.0%}   flow {flow:.2f} L/min",
             ha="center", va="bottom", fontsize=10)
+    if sweep_l_min is not None:
+        gas = f"sweep {float(sweep_l_min):.1f} L/min" + (f"\nFdO$_2$ {float(fdo2):.2f}" if fdo2 is not None else "")
+        ax.annotate(gas, xy=(ox, oy + oh / 2), xytext=(ox - 0.6, oy + oh / 2), fontsize=8,
+                    ha="right", va="center", arrowprops=dict(arrowstyle="->", color="0.4"))
     if suction:
         ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
                 color="darkred", fontsize=10, fontweight="bold")
     if title:
         ax.set_title(title)
-    artists["colorbar"] = ax.figure.colorbar(
-        mpl.cm.ScalarMappable(norm=SO2_NORM, cmap=SO2_CMAP), ax=ax, fraction=0.035, pad=0.01,
-        label="O$_2$ saturation")
+    if colorbar:
+        artists["colorbar"] = ax.figure.colorbar(
+            mpl.cm.ScalarMappable(norm=SO2_NORM, cmap=SO2_CMAP), ax=ax, fraction=0.035, pad=0.01,
+            label="O$_2$ saturation")
     return artists
