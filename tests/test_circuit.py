@@ -21,8 +21,6 @@ from ecmolib.circuit import (
     CENTRIMAG,
     NEONATAL_VA,
     Cannula,
-    CentrifugalPump,
-    Circuit,
     Tubing,
 )
 
