@@ -4,6 +4,7 @@ Usage (through the project runner, which sets up the environment first)::
 
     python3 dev.py execute                 # every notebook in notebooks/
     python3 dev.py execute 02_membrane_lung.ipynb
+    python3 dev.py execute --dry-run       # run and time them, save nothing
 
 Each notebook is cleared, run top to bottom in a fresh kernel started in
 ``notebooks/`` (so execution counts are 1..n) and saved with its outputs,
@@ -25,7 +26,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 TIMEOUT_S = 600
 
 
-def execute(path: Path) -> float:
+def execute(path: Path, *, save: bool = True) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -43,15 +44,18 @@ def execute(path: Path) -> float:
     ]
     if problems:
         raise SystemExit(f"{path.name}: error or stderr output in " + ", ".join(problems))
-    nbformat.write(nb, path)
+    if save:
+        nbformat.write(nb, path)
     return elapsed
 
 
 def main(names: list[str]) -> int:
+    save = "--dry-run" not in names
+    names = [n for n in names if n != "--dry-run"]
     paths = [NOTEBOOKS / n for n in names] if names else sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     total = 0.0
     for path in paths:
-        elapsed = execute(path)
+        elapsed = execute(path, save=save)
         total += elapsed
         print(f"{path.name}: {elapsed:.1f} s", flush=True)
     print(f"total: {total:.1f} s for {len(paths)} notebooks", flush=True)

@@ -1,0 +1,112 @@
+"""Speed of the models and of the lesson collection, measured, not asserted.
+
+Run through the project runner (it sets up the environment first)::
+
+    python3 dev.py bench            # everything, including the notebooks
+    python3 dev.py bench --quick    # models only
+
+Prints one line per figure and writes the same lines to
+``benchmarks/results.txt`` so the figures travel with the code that made
+them. Timings are medians (and 95th percentiles) of repeated calls on this
+machine; compare them only with figures from the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ecmolib import blood, circuit, oxygenator, patients
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def timed(fn, *, repeat):
+    """Median and 95th-percentile wall time of ``fn()`` [s]."""
+    fn()  # warm caches (calibrations are computed once, lazily)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), float(np.percentile(times, 95))
+
+
+def fmt_ms(label, med, p95, extra=""):
+    return f"{label:<58s} median {med * 1e3:8.2f} ms   p95 {p95 * 1e3:8.2f} ms{extra}"
+
+
+def model_figures():
+    lines = []
+    rng = np.random.default_rng(0)
+
+    po2 = rng.uniform(1.0, 600.0, 1_000_000)
+    med, p95 = timed(lambda: blood.saturation(po2), repeat=20)
+    lines.append(fmt_ms("blood.saturation, 10^6 points", med, p95,
+                        f"   ({1e6 / med / 1e6:.0f} M points/s)"))
+
+    so2 = rng.uniform(0.01, 0.99, 1_000_000)
+    med, p95 = timed(lambda: blood.po2_from_saturation(so2), repeat=10)
+    lines.append(fmt_ms("blood.po2_from_saturation, 10^6 points", med, p95))
+
+    adult = patients.ADULT
+    inlet = blood.BloodGas(po2_mmhg=40.0, pco2_mmhg=46.0, hb_g_dl=12.0)
+    oxy = oxygenator.ADULT
+    med, p95 = timed(lambda: oxygenator.exchange(oxy, inlet, 4.0, sweep_l_min=4.0, fdo2=1.0), repeat=50)
+    lines.append(fmt_ms("oxygenator.exchange, scalar", med, p95))
+
+    flows = np.linspace(0.5, 7.0, 100)
+    sweeps = np.linspace(0.5, 10.0, 100)[:, None]
+    med, p95 = timed(lambda: oxygenator.exchange(oxy, inlet, flows, sweep_l_min=sweeps, fdo2=1.0), repeat=10)
+    lines.append(fmt_ms("oxygenator.exchange, 100x100 grid (flow x sweep)", med, p95))
+
+    c = circuit.ADULT_VA
+    med, p95 = timed(lambda: circuit.operating_point(c, 3500.0, venous_pressure_mmhg=8.0,
+                                                     arterial_pressure_mmhg=70.0), repeat=50)
+    lines.append(fmt_ms("circuit.operating_point, scalar", med, p95))
+
+    rpms = np.linspace(1000.0, 4500.0, 200)
+    pas = np.linspace(40.0, 100.0, 200)[:, None]
+    med, p95 = timed(lambda: circuit.operating_point(c, rpms, venous_pressure_mmhg=8.0,
+                                                     arterial_pressure_mmhg=pas), repeat=10)
+    lines.append(fmt_ms("circuit.operating_point, 200x200 grid (rpm x pressure)", med, p95))
+    del adult
+    return lines
+
+
+def notebook_figures():
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), "--dry-run"],
+                         capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if out.returncode:
+        raise SystemExit(out.stdout + out.stderr)
+    lines = [f"notebook {line}" for line in out.stdout.splitlines() if line.strip()]
+    lines.append(f"{'notebook collection, headless, clean kernels (wall)':<58s} {wall:8.1f} s")
+    return lines
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="models only, skip the notebooks")
+    args = ap.parse_args(argv)
+    header = (f"# ecmolib benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+              f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
+    lines = [header, *model_figures()]
+    if not args.quick:
+        lines += notebook_figures()
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    (HERE / "results.txt").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
