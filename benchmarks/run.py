@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecmolib import blood, circuit, oxygenator, patients
+from ecmolib import blood, circuit, hemodynamics, oxygenator, patients
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,7 +56,6 @@ def model_figures():
     med, p95 = timed(lambda: blood.po2_from_saturation(so2), repeat=10)
     lines.append(fmt_ms("blood.po2_from_saturation, 10^6 points", med, p95))
 
-    adult = patients.ADULT
     inlet = blood.BloodGas(po2_mmhg=40.0, pco2_mmhg=46.0, hb_g_dl=12.0)
     oxy = oxygenator.ADULT
     med, p95 = timed(lambda: oxygenator.exchange(oxy, inlet, 4.0, sweep_l_min=4.0, fdo2=1.0), repeat=50)
@@ -77,7 +76,23 @@ def model_figures():
     med, p95 = timed(lambda: circuit.operating_point(c, rpms, venous_pressure_mmhg=8.0,
                                                      arterial_pressure_mmhg=pas), repeat=10)
     lines.append(fmt_ms("circuit.operating_point, 200x200 grid (rpm x pressure)", med, p95))
-    del adult
+    return lines
+
+
+def hemodynamics_figures():
+    adult = patients.ADULT
+    hemodynamics.simulate(adult, 5.0)  # compile (numba caches to disk) and warm up
+    lines = []
+    for label, kw in [("healthy adult", {}),
+                      ("weak heart + VA ECMO 3 L/min", {"lv_contractility": 0.35, "va_flow_l_min": 3.0}),
+                      ("weak heart + pump-driven VA at 3500 rpm",
+                       {"lv_contractility": 0.35, "rpm": 3500.0, "circuit": circuit.ADULT_VA})]:
+        duration = 200.0
+        t0 = time.perf_counter()
+        hemodynamics.simulate(adult, duration, **kw)
+        wall = time.perf_counter() - t0
+        lines.append(f"{'hemodynamics.simulate, ' + label + ', 200 s':<58s} {wall * 1e3:8.1f} ms"
+                     f"   ({duration / wall:.0f} simulated s per wall s, warm-up to steady state included)")
     return lines
 
 
@@ -99,7 +114,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     header = (f"# ecmolib benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
               f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
-    lines = [header, *model_figures()]
+    lines = [header, *model_figures(), *hemodynamics_figures()]
     if not args.quick:
         lines += notebook_figures()
     text = "\n".join(lines) + "\n"
