@@ -1,0 +1,897 @@
+"""Veno-venous ECMO at steady state.
+
+The model
+---------
+Blood is drained from the venae cavae at the pump flow :math:`Q_{ec}`,
+passes the membrane lung (:func:`ecmolib.oxygenator.exchange`) and returns
+to the right atrium. A fraction :math:`R` of the returned blood is drawn
+straight back into the drainage cannula (**recirculation**), so the blood
+entering the oxygenator is, by content,
+
+.. math::
+
+    C_{pre} = (1-R)\\,C_{\\bar v} + R\\,C_{post}
+
+and only the **effective flow** :math:`Q_{eff} = (1-R)\\,Q_{ec}` of
+oxygenated blood reaches the right ventricle. There it mixes, by content,
+with the venous return that was not drained, :math:`Q - Q_{eff}`
+(:math:`Q` the cardiac output):
+
+.. math::
+
+    C_{pa} = \\frac{(Q - Q_{eff})\\,C_{\\bar v} + Q_{eff}\\,C_{post}}{Q}
+           = C_{\\bar v} + \\frac{\\dot V_{ML}}{10\\,Q}
+
+(:math:`\\dot V_{ML}` the membrane's O2 transfer, or minus its CO2 removal,
+in mL/min). The native lungs (:mod:`ecmolib.lungs`: a shunt fraction and
+ideal ventilated units at the inspired FiO2) turn pulmonary-arterial into
+arterial blood, and the tissues consume VO2 and produce VCO2:
+
+.. math::
+
+    C_{\\bar v} = C_a - \\frac{\\dot V O_2}{10\\,Q}, \\qquad
+    C_{\\bar v}CO_2 = C_aCO_2 + \\frac{\\dot V CO_2}{10\\,Q}
+
+:func:`steady_state` **solves** for the state of the blood entering the
+oxygenator (PO2, PCO2) that closes both balances,
+
+.. math::
+
+    \\dot V_{ML}O_2 + \\dot V_{lung}O_2 = \\dot V O_2, \\qquad
+    \\dot V_{ML}CO_2 + \\dot V_{lung}CO_2 = \\dot V CO_2
+
+so PaO2, SaO2, PaCO2 and SvO2 all come out of the membrane, the sweep, the
+lungs and the mixing; none is typed in.
+
+**Effective flow above cardiac output.** The drainage cannula cannot take
+more venous blood than returns to the heart. If :math:`(1-R)Q_{ec}` would
+exceed :math:`Q`, the excess pump flow can only be returned blood drawn
+back: the model caps the effective flow at :math:`Q` and raises the
+recirculation to :math:`R = 1 - Q/Q_{ec}` (reported in ``.recirculation``,
+with ``.flow_limited`` True). The whole venous return then passes the
+oxygenator and the pulmonary artery receives only post-oxygenator blood.
+(At the bedside such drainage also causes suction and chatter: see
+:func:`ecmolib.circuit.operating_point`.)
+
+References
+----------
+.. [1] Messai E, Bouguerra A, Harmelin G, Di Lascio G, Cianchi G,
+   Bonacchi M. A new formula for determining arterial oxygen saturation
+   during venovenous extracorporeal oxygenation. Intensive Care Med
+   2013;39:327-334. doi:10.1007/s00134-012-2756-0
+.. [2] Bartlett RH. Physiology of gas exchange during ECMO for respiratory
+   failure. J Intensive Care Med (published online 2016).
+   doi:10.1177/0885066616641383
+.. [3] Abrams D, Bacchetta M, Brodie D. Recirculation in venovenous
+   extracorporeal membrane oxygenation. ASAIO J 2015;61:115-121.
+   doi:10.1097/MAT.0000000000000179
+.. [4] Palmer O, Palmer K, Hultman J, Broman M. Cannula design and
+   recirculation during venovenous extracorporeal membrane oxygenation.
+   ASAIO J 2016;62:737-742. doi:10.1097/MAT.0000000000000440
+.. [5] Schmidt M, Tachon G, Devilliers C, et al. Blood oxygenation and
+   decarboxylation determinants during venovenous ECMO for respiratory
+   failure in adults. Intensive Care Med 2013.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ecmolib import blood, lungs
+from ecmolib import oxygenator as _oxy
+from ecmolib._validation import checked, fraction, result
+
+__all__ = [
+    "TYPICAL_RECIRCULATION",
+    "MAX_RECIRCULATION",
+    "DEFAULT_SHUNT_FRACTION",
+    "DEFAULT_FIO2",
+    "recirculation_fraction",
+    "default_oxygenator",
+    "VVSteadyState",
+    "steady_state",
+]
+
+#: Typical recirculation fraction by cannula configuration, as
+#: ``(low, typical, high)`` fractions of the pump flow.
+#:
+#: * ``"jugulo_femoral"`` (atrio-femoral: drainage near the right atrium
+#:   from the jugular, return to the femoral vein): 0.19 +/- 0.12 with a
+#:   multistage drainage cannula and 0.38 +/- 0.14 with a conventional mesh
+#:   cannula, ultrasound dilution, 108 measurements in 14 patients (Palmer et
+#:   al. 2016, doi:10.1097/MAT.0000000000000440). Values (0.07, 0.19, 0.38).
+#: * ``"femoro_jugular"`` (drainage from the inferior vena cava via the
+#:   femoral vein, return to the right atrium via the jugular vein): lower
+#:   than the reverse direction; a bicentric ultrasound-dilution study
+#:   comparing the two directions (595 femoro-jugular measurements)
+#:   reported a median of 5 % (interquartile range 0-11 %) against 19 %
+#:   (13-28 %) jugulo-femoral. Values (0.0, 0.05, 0.11). The full reference
+#:   of that study could not be verified by the author; the ordering agrees
+#:   with Abrams et al. 2015 (doi:10.1097/MAT.0000000000000179).
+#: * ``"dual_lumen_bicaval"`` (one jugular cannula draining both cavae and
+#:   returning towards the tricuspid valve): ASSUMPTION (0.0, 0.05, 0.30).
+#:   Well positioned it recirculates little (Abrams et al. 2015 list
+#:   dual-lumen cannulae among the means to minimise recirculation); a
+#:   malpositioned or rotated cannula can recirculate much more. The numbers
+#:   are this library's teaching values, not a cited measurement.
+#: * ``"bifemoral"`` (femoro-femoral: drainage and return both in the
+#:   inferior vena cava / iliac veins): ASSUMPTION (0.1, 0.25, 0.5). Both
+#:   tips lie in the same vessel, so recirculation depends strongly on the
+#:   distance between them (Abrams et al. 2015); the numbers are teaching
+#:   values, not a cited measurement.
+TYPICAL_RECIRCULATION = {
+    "dual_lumen_bicaval": (0.0, 0.05, 0.30),
+    "femoro_jugular": (0.0, 0.05, 0.11),
+    "jugulo_femoral": (0.07, 0.19, 0.38),
+    "bifemoral": (0.1, 0.25, 0.5),
+}
+
+#: Largest recirculation fraction :func:`steady_state` accepts. Above about
+#: 0.5 the support is clinically ineffective; 0.9 leaves room for teaching
+#: extremes while keeping the pre-oxygenator mixing well conditioned.
+MAX_RECIRCULATION = 0.9
+
+#: Default shunt fraction of the native lungs in VV ECMO: 1.0, lungs that
+#: exchange no gas ("all the gas exchange occurs in the membrane lung",
+#: Bartlett 2016, doi:10.1177/0885066616641383). The situation in which the
+#: ratio of ECMO flow to cardiac output sets the arterial saturation.
+DEFAULT_SHUNT_FRACTION = 1.0
+
+#: Default inspired O2 fraction, 0.21: ASSUMPTION (air; ventilator FiO2 is
+#: lowered on ECMO to rest the lung). It has no effect with the default
+#: shunt fraction of 1.
+DEFAULT_FIO2 = 0.21
+
+_FIO2_MIN = 0.21
+_CO_RANGE = (0.0, 40.0)
+_HB_RANGE = (2.0, 25.0)
+_GAS_RANGE = (0.0, 6000.0)
+_RQ_RANGE = (0.6, 1.3)
+_SWEEP_MAX = 20.0
+_BE_RANGE = (-30.0, 30.0)
+_PB_RANGE = (400.0, 800.0)
+
+
+# --------------------------------------------------------------------------
+# Recirculation and device choice
+# --------------------------------------------------------------------------
+
+
+def recirculation_fraction(pre_so2, post_so2, venous_so2):
+    r"""Recirculation fraction from three saturations (the saturation method).
+
+    .. math::
+
+        R = \frac{S_{pre} - S_{\bar v}}{S_{post} - S_{\bar v}}
+
+    with :math:`S_{pre}` the saturation of the blood entering the
+    oxygenator (drainage line), :math:`S_{post}` of the blood leaving it and
+    :math:`S_{\bar v}` of the patient's true mixed venous blood. It follows
+    from :math:`C_{pre} = (1-R)C_{\bar v} + R\,C_{post}` when the dissolved
+    O2 is neglected (after the oxygenator it is not negligible; Walker et al.
+    2009 add a correction) and the haemoglobin is equal in the three samples.
+
+    Parameters
+    ----------
+    pre_so2 : float or array_like
+        Pre-oxygenator O2 saturation, fraction; valid [0, 1], between
+        ``venous_so2`` and ``post_so2``.
+    post_so2 : float or array_like
+        Post-oxygenator O2 saturation, fraction; valid [0, 1], greater than
+        ``venous_so2``.
+    venous_so2 : float or array_like
+        True mixed venous O2 saturation, fraction; valid [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Recirculation fraction in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If a saturation is NaN, infinite, not a number, outside [0, 1],
+        ``post_so2 <= venous_so2`` (the formula is undefined) or
+        ``pre_so2`` lies outside [venous_so2, post_so2] (R outside [0, 1]).
+
+    Notes
+    -----
+    In a living patient the true mixed venous saturation is not measurable
+    on VV ECMO (the pulmonary artery already holds returned blood); the
+    formula is exact inside :func:`steady_state`, where all three are known.
+
+    Examples
+    --------
+    >>> from ecmolib import vv
+    >>> round(float(vv.recirculation_fraction(0.75, 1.0, 0.65)), 4)
+    0.2857
+
+    References
+    ----------
+    .. [1] Messai E, et al. Intensive Care Med 2013;39:327-334.
+       doi:10.1007/s00134-012-2756-0
+    .. [2] Walker JL, Gelfond J, Zarzabal LA, Darling E. Calculating mixed
+       venous saturation during veno-venous extracorporeal membrane
+       oxygenation. Perfusion 2009;24:333-339. doi:10.1177/0267659109354790
+    """
+    pre = fraction("pre_so2", pre_so2)
+    post = fraction("post_so2", post_so2)
+    ven = fraction("venous_so2", venous_so2)
+    lungs._broadcast(pre_so2=pre, post_so2=post, venous_so2=ven)
+    if np.any(post <= ven):
+        p, v = (float(np.broadcast_to(a, np.broadcast_shapes(post.shape, ven.shape))[
+            np.broadcast_to(post <= ven, np.broadcast_shapes(post.shape, ven.shape))].flat[0])
+            for a in (post, ven))
+        raise ValueError(
+            f"post_so2 [fraction 0..1] must be greater than venous_so2 for the recirculation "
+            f"formula; got post_so2={p!r}, venous_so2={v!r}"
+        )
+    bad = (pre < ven) | (pre > post)
+    if np.any(bad):
+        shape = np.broadcast_shapes(pre.shape, post.shape, ven.shape)
+        m = np.broadcast_to(bad, shape)
+        pv, lo, hi = (float(np.broadcast_to(a, shape)[m].flat[0]) for a in (pre, ven, post))
+        raise ValueError(
+            f"pre_so2 [fraction 0..1] must lie between venous_so2 ({lo!r}) and post_so2 "
+            f"({hi!r}) for a recirculation in [0, 1]; got {pv!r}"
+        )
+    return result((pre - ven) / (post - ven))
+
+
+def default_oxygenator(patient, mode="vv") -> _oxy.Oxygenator:
+    r"""The oxygenator preset chosen by patient size.
+
+    The smallest of :data:`ecmolib.oxygenator.NEONATAL`,
+    :data:`~ecmolib.oxygenator.PAEDIATRIC` and :data:`~ecmolib.oxygenator.ADULT`
+    whose rated flow covers the patient's typical ELSO full-support flow
+    (:func:`ecmolib.patients.target_ecmo_flow_l_min`):
+
+    .. math:: Q_{rated} \ge Q_{ELSO}(\text{patient}, \text{mode})
+
+    so that full support runs at or below rated flow (the flow at which the
+    device still delivers 95 % saturated blood). A rule of this library, not
+    a published selection chart.
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+        The patient.
+    mode : {"vv", "va"}
+        ECMO mode (selects the ELSO flow band). Default ``"vv"``.
+
+    Returns
+    -------
+    ecmolib.oxygenator.Oxygenator
+
+    Raises
+    ------
+    ValueError
+        If ``patient`` is not a Patient or ``mode`` is not "vv" or "va".
+
+    Examples
+    --------
+    >>> from ecmolib import patients, vv
+    >>> vv.default_oxygenator(patients.ADULT).name
+    'QUADROX-iD Adult (Maquet/Getinge)'
+    >>> vv.default_oxygenator(patients.CHILD).name
+    'QUADROX-iD Pediatric (Maquet/Getinge)'
+    >>> vv.default_oxygenator(patients.NEONATE).name
+    'QUADROX-i Neonatal (Maquet/Getinge)'
+
+    References
+    ----------
+    .. [1] ELSO General Guidelines for all ECLS Cases, v1.4, 2017 (flows per
+       kg; see :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN`).
+    """
+    return lungs._default_oxygenator(lungs._check_patient(patient), mode)
+
+
+# --------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VVSteadyState:
+    """Steady state of a patient on VV ECMO (:func:`steady_state`).
+
+    Scalars for scalar input, arrays (broadcast shape) otherwise.
+
+    Attributes
+    ----------
+    sao2, pao2_mmhg, paco2_mmhg : float or numpy.ndarray
+        Systemic arterial O2 saturation (fraction), PO2 and PCO2 [mmHg].
+    svo2 : float or numpy.ndarray
+        Saturation of the true mixed venous blood (the systemic venous
+        return, before any ECMO blood is added), fraction.
+    do2_ml_min : float or numpy.ndarray
+        Systemic O2 delivery :math:`10\\,Q\\,C_aO_2` [mL/min].
+    arterial, venous, pulmonary_arterial, pre_oxygenator, post_oxygenator, end_capillary : ecmolib.blood.BloodGas
+        Blood states: systemic arterial; true mixed venous (tissue
+        outflow; also :attr:`mixed_venous`); pulmonary artery (venous return plus ECMO return);
+        entering and leaving the oxygenator; end-capillary blood of the
+        ventilated lung units (equal to the pulmonary arterial blood where
+        no unit is perfused).
+    ecmo_flow_l_min, cardiac_output_l_min, effective_flow_l_min : float or numpy.ndarray
+        Pump flow, cardiac output and effective flow
+        :math:`\\min((1-R)Q_{ec}, Q)` [L/min].
+    flow_ratio : float or numpy.ndarray
+        :math:`Q_{ec}/Q`.
+    recirculation : float or numpy.ndarray
+        Recirculation fraction in effect (the given one, or
+        :math:`1 - Q/Q_{ec}` where the effective flow was capped).
+    flow_limited : bool or numpy.ndarray
+        True where :math:`(1-R)Q_{ec}` exceeded the cardiac output.
+    sweep_l_min : float or numpy.ndarray
+        Sweep gas flow used [L/min].
+    vo2_ml_min, vco2_ml_min : float or numpy.ndarray
+        Tissue O2 consumption and CO2 production [mL/min].
+    o2_transfer_ml_min, co2_removal_ml_min : float or numpy.ndarray
+        O2 added and CO2 removed by the membrane lung [mL/min].
+    lung_o2_uptake_ml_min, lung_co2_output_ml_min : float or numpy.ndarray
+        O2 taken up and CO2 given off by the native lungs [mL/min].
+    alveolar_po2_mmhg, alveolar_pco2_mmhg : float or numpy.ndarray
+        Alveolar gas of the ventilated units [mmHg].
+    alveolar_ventilation_l_min : float or numpy.ndarray
+        Alveolar ventilation used [L/min].
+    o2_balance_residual_ml_min, co2_balance_residual_ml_min : float or numpy.ndarray
+        (membrane + lungs) minus the tissues' exchange computed from the
+        reported arterial and venous states,
+        :math:`10\\,Q\\,(C_a - C_{\\bar v})` [mL/min]; zero to solver
+        precision (about 1e-9 of VO2).
+    membrane_pressure_drop_mmhg : float or numpy.ndarray
+        Blood-side pressure drop across the oxygenator [mmHg] (0 without
+        ECMO flow).
+    oxygenator : ecmolib.oxygenator.Oxygenator
+        The device used.
+    """
+
+    sao2: float | np.ndarray
+    pao2_mmhg: float | np.ndarray
+    paco2_mmhg: float | np.ndarray
+    svo2: float | np.ndarray
+    do2_ml_min: float | np.ndarray
+    arterial: blood.BloodGas
+    venous: blood.BloodGas
+    pulmonary_arterial: blood.BloodGas
+    pre_oxygenator: blood.BloodGas
+    post_oxygenator: blood.BloodGas
+    end_capillary: blood.BloodGas
+    ecmo_flow_l_min: float | np.ndarray
+    cardiac_output_l_min: float | np.ndarray
+    effective_flow_l_min: float | np.ndarray
+    flow_ratio: float | np.ndarray
+    recirculation: float | np.ndarray
+    flow_limited: bool | np.ndarray
+    sweep_l_min: float | np.ndarray
+    vo2_ml_min: float | np.ndarray
+    vco2_ml_min: float | np.ndarray
+    o2_transfer_ml_min: float | np.ndarray
+    co2_removal_ml_min: float | np.ndarray
+    lung_o2_uptake_ml_min: float | np.ndarray
+    lung_co2_output_ml_min: float | np.ndarray
+    alveolar_po2_mmhg: float | np.ndarray
+    alveolar_pco2_mmhg: float | np.ndarray
+    alveolar_ventilation_l_min: float | np.ndarray
+    o2_balance_residual_ml_min: float | np.ndarray
+    co2_balance_residual_ml_min: float | np.ndarray
+    membrane_pressure_drop_mmhg: float | np.ndarray
+    oxygenator: _oxy.Oxygenator
+
+    @property
+    def mixed_venous(self) -> blood.BloodGas:
+        """The true mixed venous blood (alias of :attr:`venous`)."""
+        return self.venous
+
+
+# --------------------------------------------------------------------------
+# Shared input handling (also used by ecmolib.va)
+# --------------------------------------------------------------------------
+
+
+def _check_oxygenator(ox):
+    if not isinstance(ox, _oxy.Oxygenator):
+        raise ValueError(
+            "oxygenator must be an ecmolib.oxygenator.Oxygenator (e.g. oxygenator.ADULT); "
+            f"got {type(ox).__name__}"
+        )
+    return ox
+
+
+def _patient_inputs(patient, *, hb_g_dl, vo2_ml_min, vco2_ml_min, base_excess_mmol_l,
+                    barometric_pressure_mmhg, fio2, fdo2):
+    """Checked arrays of the inputs common to VV and VA."""
+    hb = checked("hb_g_dl", patient.hb_g_dl if hb_g_dl is None else hb_g_dl, "g/dL",
+                 low=_HB_RANGE[0], high=_HB_RANGE[1])
+    vo2 = checked("vo2_ml_min", patient.vo2_ml_min if vo2_ml_min is None else vo2_ml_min, "mL/min",
+                  low=_GAS_RANGE[0], high=_GAS_RANGE[1], low_inclusive=False)
+    vco2 = checked("vco2_ml_min", patient.vco2_ml_min if vco2_ml_min is None else vco2_ml_min,
+                   "mL/min", low=_GAS_RANGE[0], high=_GAS_RANGE[1], low_inclusive=False)
+    rq = vco2 / vo2
+    if np.any((rq < _RQ_RANGE[0]) | (rq > _RQ_RANGE[1])):
+        bad = np.broadcast_to(rq, np.broadcast_shapes(vo2.shape, vco2.shape))
+        first = float(bad[(bad < _RQ_RANGE[0]) | (bad > _RQ_RANGE[1])].flat[0])
+        raise ValueError(
+            f"vco2_ml_min [mL/min] must give a respiratory quotient vco2/vo2 in "
+            f"[{_RQ_RANGE[0]:g}, {_RQ_RANGE[1]:g}]; got a ratio of {first:.3g}"
+        )
+    be = checked("base_excess_mmol_l", base_excess_mmol_l, "mmol/L", low=_BE_RANGE[0], high=_BE_RANGE[1])
+    pb = checked("barometric_pressure_mmhg", barometric_pressure_mmhg, "mmHg",
+                 low=_PB_RANGE[0], high=_PB_RANGE[1])
+    f_i = checked("fio2", fio2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
+    f_d = checked("fdo2", fdo2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
+    return hb, vo2, vco2, be, pb, f_i, f_d
+
+
+def _flat(shape, **arrays):
+    return {k: np.array(np.broadcast_to(np.asarray(v, dtype=float), shape), dtype=float).reshape(-1)
+            for k, v in arrays.items()}
+
+
+def _guess_po2(so2, hb, p50, pco2, be, t):
+    """PO2 [mmHg] with saturation so2 at the given PCO2 (pH on the Van Slyke line)."""
+    ph = blood._ph_solve(pco2, hb, be)
+    return blood._sev_inv(so2) / blood._shift_factor(p50, ph, pco2, t)
+
+
+def _end_capillary_guess(P):
+    """O2 content [mL/dL] of ventilated-unit blood at a PACO2 of 40 mmHg (initial guess)."""
+    pao2 = np.maximum(P["fio2"] * (P["pb"] - _oxy.WATER_VAPOUR_PRESSURE_MMHG)
+                      - 40.0 * lungs._alveolar_factor(P["fio2"], lungs.RESPIRATORY_EXCHANGE_RATIO), 5.0)
+    s = blood._sat(pao2, P["p50"], 7.40, 40.0, P["t"])
+    return blood.HUFNER_ML_PER_G * P["hb"] * s + blood.O2_SOLUBILITY_ML_DL_MMHG * pao2
+
+
+def _post_guess(P):
+    po2 = 0.5 * P["fdo2"] * (P["pb"] - _oxy.WATER_VAPOUR_PRESSURE_MMHG)
+    return blood.HUFNER_ML_PER_G * P["hb"] + blood.O2_SOLUBILITY_ML_DL_MMHG * po2
+
+
+def _exchange_points(ox, pre, P, idx):
+    """Oxygenator exchange at the points of ``pre`` (BloodGas) for elements ``idx``.
+
+    Returns O2 transfer, CO2 removal, outlet PO2 and PCO2 and pressure drop;
+    points without pump flow exchange nothing (outlet = inlet).
+    """
+    m = idx.size
+    q = P["qec"][idx]
+    o2 = np.zeros(m)
+    co2 = np.zeros(m)
+    po2_out = np.array(np.broadcast_to(pre.po2_mmhg, (m,)), dtype=float)
+    pco2_out = np.array(np.broadcast_to(pre.pco2_mmhg, (m,)), dtype=float)
+    dp = np.zeros(m)
+    on = q > 0
+    if np.any(on):
+        if np.all(on):
+            inlet = pre
+        else:
+            inlet = blood.BloodGas(
+                po2_mmhg=po2_out[on], pco2_mmhg=pco2_out[on], hb_g_dl=P["hb"][idx][on],
+                p50_mmhg=P["p50"][idx][on], base_excess_mmol_l=P["be"][idx][on],
+                temperature_c=P["t"][idx][on],
+            )
+        ex = _oxy.exchange(
+            ox, inlet, q[on], sweep_l_min=P["sweep"][idx][on], fdo2=P["fdo2"][idx][on],
+            barometric_pressure_mmhg=P["pb"][idx][on],
+        )
+        o2[on] = ex.o2_transfer_ml_min
+        co2[on] = ex.co2_removal_ml_min
+        po2_out[on] = ex.outlet.po2_mmhg
+        pco2_out[on] = ex.outlet.pco2_mmhg
+        dp[on] = ex.pressure_drop_mmhg
+    return o2, co2, po2_out, pco2_out, dp
+
+
+def _lung_terms(pa_o2, pa_co2, qlung, P, idx):
+    """Native lung exchange for pulmonary-arterial contents (flat arrays)."""
+    s = P["shunt"][idx]
+    qv = (1.0 - s) * qlung
+    u = lungs._ventilated_units(
+        pa_co2, qv, P["va_ratio"][idx] * qv if "va_ratio" in P else P["va"][idx], P["fio2"][idx],
+        P["pb"][idx], np.full(idx.size, lungs.RESPIRATORY_EXCHANGE_RATIO), P["hb"][idx],
+        P["p50"][idx], P["be"][idx], P["t"][idx],
+    )
+    perfused = u["perfused"]
+    ec_o2 = np.where(perfused, u["o2c"], pa_o2)
+    ec_co2 = np.where(perfused, u["co2c"], pa_co2)
+    l_o2 = 10.0 * qv * (ec_o2 - pa_o2)
+    l_co2 = 10.0 * qv * (pa_co2 - ec_co2)
+    ca_o2 = s * pa_o2 + (1.0 - s) * ec_o2
+    ca_co2 = s * pa_co2 + (1.0 - s) * ec_co2
+    return l_o2, l_co2, ca_o2, ca_co2, u, qv
+
+
+def _solve_or_raise(evaluate, x0, P, mode):
+    """Run the balance solver; turn a failure into a ValueError that explains it."""
+    lower = np.stack([np.full(x0.shape[1], lungs._PO2_FLOOR_MMHG), P["pco2_lo"]])
+    upper = np.stack([np.full(x0.shape[1], blood._PO2_MAX), P["pco2_hi"]])
+    x0 = np.clip(x0, lower, upper)
+    scale = np.stack([P["vo2"], P["vco2"]])
+    x, aux, failed, f_last = lungs._solve_balances(evaluate, x0, lower, upper, scale)
+    if np.any(failed):
+        i = np.flatnonzero(failed)[0]
+        where = f"(first failing element: ecmo_flow_l_min={P['qec'][i]:g} L/min"
+        where += (f", cardiac_output_l_min={P['co'][i]:g} L/min)" if mode == "vv"
+                  else f", native_output_l_min={P['qn'][i]:g} L/min)")
+        if f_last[0, i] < 0 and x[0, i] <= 5.0:
+            raise ValueError(_no_o2_message(P["vo2"][i], where))
+        if f_last[0, i] > 0 and x[0, i] <= lower[0, i]:  # pragma: no cover - needs SvO2 ~ 1e-7
+            raise ValueError(
+                "no steady state within the blood model: the venous blood would have to be fully "
+                f"desaturated (PO2 below {lungs._PO2_FLOOR_MMHG:g} mmHg) {where}")
+        if f_last[1, i] < 0 and x[1, i] >= upper[1, i] * 0.98:
+            raise ValueError(
+                "no steady state within the blood model's range: the sweep gas and the native "
+                f"lungs cannot remove the CO2 production (vco2_ml_min [mL/min] = {P['vco2'][i]:g}) "
+                "at a venous PCO2 up to the model's limit (200 mmHg, pH 6.8); raise sweep_l_min "
+                f"[L/min] or ecmo_flow_l_min [L/min] {where}"
+            )
+        raise ValueError(  # pragma: no cover - not seen in the tests
+            f"the steady-state solve did not converge {where}; residuals "
+            f"{f_last[0, i]:.3g} mL/min O2 and {f_last[1, i]:.3g} mL/min CO2"
+        )
+    return x, aux
+
+
+def _no_o2_message(vo2, where=""):
+    return (
+        "no steady state: the membrane lung and the native lungs cannot take up the tissues' "
+        f"O2 consumption (vo2_ml_min [mL/min] = {vo2:g}) even from fully desaturated venous "
+        "blood; raise ecmo_flow_l_min [L/min], fdo2 or fio2, or lower recirculation or "
+        f"shunt_fraction {where}"
+    ).rstrip()
+
+
+def _invert(o2c, co2c, P, rows):
+    """PO2 and PCO2 for several content pairs in one stacked from_contents call.
+
+    ``o2c`` and ``co2c`` are lists of flat arrays (one per stream); returns
+    lists of flat PO2 and PCO2 arrays in the same order.
+    """
+    k = len(o2c)
+    n = o2c[0].size
+    for i in range(k):
+        if np.any(o2c[i] <= 0.0):
+            # The balances close only with a negative venous O2 content: the
+            # O2 uptake at a fully desaturated venous return falls short of VO2.
+            j = np.flatnonzero(o2c[i] <= 0.0)[0]
+            raise ValueError(_no_o2_message(P["vo2"][j]))
+        if np.any(co2c[i] <= 0.0):  # pragma: no cover - CO2 contents stay far from 0
+            raise ValueError(f"no physical steady state: the {rows[i]} blood would need a "
+                             "non-positive CO2 content; lower sweep_l_min [L/min]")
+
+    def tile(a):
+        return np.tile(a, k)
+
+    try:
+        g = blood.BloodGas.from_contents(
+            np.concatenate(o2c), np.concatenate(co2c), hb_g_dl=tile(P["hb"]), p50_mmhg=tile(P["p50"]),
+            base_excess_mmol_l=tile(P["be"]), temperature_c=tile(P["t"]),
+        )
+    except ValueError as err:
+        raise ValueError(
+            f"the steady state leaves the blood model's range ({err}); "
+            "change ecmo_flow_l_min [L/min], sweep_l_min [L/min] or the lung settings"
+        ) from None
+    po2 = np.asarray(g.po2_mmhg, dtype=float).reshape(k, n)
+    pco2 = np.asarray(g.pco2_mmhg, dtype=float).reshape(k, n)
+    return list(po2), list(pco2)
+
+
+def _state(po2, pco2, P, shape):
+    def r(a):
+        return result(np.asarray(a, dtype=float).reshape(shape))
+
+    return blood.BloodGas(po2_mmhg=r(po2), pco2_mmhg=r(pco2), hb_g_dl=r(P["hb"]), p50_mmhg=r(P["p50"]),
+                          base_excess_mmol_l=r(P["be"]), temperature_c=r(P["t"]))
+
+
+# --------------------------------------------------------------------------
+# Steady state
+# --------------------------------------------------------------------------
+
+
+def _vv_evaluate(ox, P):
+    def evaluate(x, idx):
+        po2, pco2 = x
+        pre = blood.BloodGas(po2_mmhg=po2, pco2_mmhg=pco2, hb_g_dl=P["hb"][idx], p50_mmhg=P["p50"][idx],
+                             base_excess_mmol_l=P["be"][idx], temperature_c=P["t"][idx])
+        cpre_o2 = np.asarray(pre.o2_content_ml_dl, dtype=float)
+        cpre_co2 = np.asarray(pre.co2_content_ml_dl, dtype=float)
+        t_o2, t_co2, post_po2, post_pco2, dp = _exchange_points(ox, pre, P, idx)
+        co, qeff, reff = P["co"][idx], P["qeff"][idx], P["reff"][idx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            back = np.where(qeff > 0, reff / (10.0 * np.where(qeff > 0, qeff, 1.0)), 0.0)
+        v_o2 = cpre_o2 - back * t_o2
+        v_co2 = cpre_co2 + back * t_co2
+        pa_o2 = v_o2 + t_o2 / (10.0 * co)
+        pa_co2 = v_co2 - t_co2 / (10.0 * co)
+        l_o2, l_co2, ca_o2, ca_co2, u, qv = _lung_terms(pa_o2, pa_co2, co, P, idx)
+        F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
+        aux = {
+            "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
+            "l_o2": l_o2, "l_co2": l_co2, "v_o2": v_o2, "v_co2": v_co2, "pa_o2": pa_o2,
+            "pa_co2": pa_co2, "ca_o2": ca_o2, "ca_co2": ca_co2, "ec_po2": u["po2"],
+            "ec_pco2": u["pco2"], "pao2": u["pao2"], "paco2": u["paco2"], "balance": u["balance"],
+            "qv": qv,
+        }
+        return F, aux
+
+    return evaluate
+
+
+def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
+                 shunt_fraction=DEFAULT_SHUNT_FRACTION, fio2=DEFAULT_FIO2, fdo2=1.0,
+                 sweep_l_min=None, oxygenator=None, cardiac_output_l_min=None, hb_g_dl=None,
+                 vo2_ml_min=None, vco2_ml_min=None, alveolar_ventilation_l_min=None,
+                 base_excess_mmol_l=0.0,
+                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG) -> VVSteadyState:
+    r"""Steady state of a patient on veno-venous ECMO.
+
+    Solves for the blood entering the oxygenator such that the whole-body
+    O2 and CO2 balances close (see the module docstring for the circuit):
+
+    .. math::
+
+        C_{pre} = (1-R)C_{\bar v} + R\,C_{post},\quad
+        Q_{eff} = \min\bigl((1-R)Q_{ec},\,Q\bigr)
+
+        C_{pa} = C_{\bar v} + \frac{\dot V_{ML}}{10\,Q},\quad
+        C_a = s\,C_{pa} + (1-s)\,C_{c'},\quad
+        C_{\bar v} = C_a - \frac{\dot V O_2}{10\,Q}
+
+        \dot V_{ML}O_2 + \dot V_{lung}O_2 = \dot V O_2,\qquad
+        \dot V_{ML}CO_2 + \dot V_{lung}CO_2 = \dot V CO_2
+
+    with :math:`\dot V_{ML}` from :func:`ecmolib.oxygenator.exchange`
+    (membrane O2 transfer and CO2 removal for the pre-oxygenator blood at
+    pump flow, sweep and FdO2) and the lungs from :func:`ecmolib.lungs.exchange`
+    (end-capillary PO2 = PAO2 by the alveolar gas equation, PACO2 from the
+    alveolar ventilation). PaCO2 therefore comes from the sweep, the
+    membrane and the lungs.
+
+    **Numerics.** Unknowns: the pre-oxygenator PO2 and PCO2 of each
+    element. A vectorised Newton iteration with a forward-difference
+    Jacobian (all elements and both difference points in one oxygenator
+    call; the Jacobian is reused while convergence is fast) closes both
+    balances to 1e-9 of VO2 and VCO2 in 6-9 passes, about 11 oxygenator
+    evaluations per element (the private ``lungs._solve_balances``; its
+    docstring says why no ``scipy.optimize`` multivariate routine fits
+    40 000 independent 2x2 systems). Every one-dimensional root finding
+    inside (oxygenator, lungs, content to pressure) uses
+    :func:`scipy.optimize.elementwise.find_root`. Cost: a single state takes
+    tens of milliseconds; a 200 x 200 grid several seconds, about 90 % of it
+    in :func:`ecmolib.oxygenator.exchange`.
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+        The patient: Hb, P50, temperature, cardiac output, VO2 and VCO2
+        unless overridden below.
+    ecmo_flow_l_min : float or array_like
+        Pump (ECMO blood) flow [L/min]; valid [0, 1.5 x the oxygenator's
+        maximum flow]. 0 means no ECMO (the native lungs alone).
+    recirculation : float or array_like, optional
+        Fraction of the returned blood drawn straight back into the
+        drainage cannula; valid [0, 0.9]. Default 0. Typical values by
+        cannula configuration: :data:`TYPICAL_RECIRCULATION`.
+    shunt_fraction : float or array_like, optional
+        Shunt fraction of the native lungs; valid [0, 1]. Default 1.0
+        (:data:`DEFAULT_SHUNT_FRACTION`, no native gas exchange).
+    fio2 : float or array_like, optional
+        Inspired O2 fraction; valid [0.21, 1]. Default 0.21
+        (:data:`DEFAULT_FIO2`).
+    fdo2 : float or array_like, optional
+        O2 fraction of the sweep gas; valid [0.21, 1]. Default 1.0.
+    sweep_l_min : float or array_like, optional
+        Sweep gas flow [L/min]; valid [0, 20]. Default: equal to the
+        ECMO blood flow (sweep:blood 1:1, the ratio of the ISO 7199 / AAMI
+        oxygenator test, :data:`ecmolib.oxygenator.RATED_SWEEP_TO_BLOOD_FLOW_RATIO`;
+        ASSUMPTION that this is the starting ratio at the bedside).
+    oxygenator : ecmolib.oxygenator.Oxygenator, optional
+        The membrane lung. Default: by patient size
+        (:func:`default_oxygenator`).
+    cardiac_output_l_min : float or array_like, optional
+        Cardiac output [L/min]; valid (0, 40]. Default the patient's.
+    hb_g_dl : float or array_like, optional
+        Haemoglobin [g/dL]; valid [2, 25]. Default the patient's.
+    vo2_ml_min, vco2_ml_min : float or array_like, optional
+        Tissue O2 consumption and CO2 production [mL/min]; valid (0, 6000]
+        with VCO2/VO2 in [0.6, 1.3]. Default the patient's.
+    alveolar_ventilation_l_min : float or array_like, optional
+        Alveolar ventilation of the native lungs [L/min BTPS]; valid
+        [0, 100]. Default: the patient's healthy V/Q
+        (:func:`ecmolib.lungs.normal_ventilation_perfusion_ratio`, 0.863 for
+        the adult) times the blood flow through ventilated units
+        :math:`(1-s)Q`; 0 when the shunt fraction is 1.
+    base_excess_mmol_l : float or array_like, optional
+        Base excess of the blood [mmol/L]; valid [-30, 30]. Default 0.
+    barometric_pressure_mmhg : float or array_like, optional
+        Barometric pressure [mmHg]; valid [400, 800]. Default 760.
+
+    Returns
+    -------
+    VVSteadyState
+        ``.sao2``, ``.pao2_mmhg``, ``.svo2``, ``.paco2_mmhg``,
+        ``.effective_flow_l_min``, ``.do2_ml_min``, ``.flow_ratio``, the
+        blood states and the balance residuals (see :class:`VVSteadyState`).
+
+    Raises
+    ------
+    ValueError
+        If an argument is of the wrong type, NaN, infinite or out of range,
+        the arrays do not broadcast, or no steady state exists within the
+        model (the membrane and lungs cannot supply VO2 even from fully
+        desaturated blood, or cannot remove VCO2 below PCO2 200 mmHg, or the
+        sweep removes so much CO2 that the blood leaves the model's pH
+        range). The message says which and what to change.
+
+    Notes
+    -----
+    Assumptions: complete mixing by content in the right atrium and
+    ventricle; recirculation as a fixed fraction of pump flow (in reality it
+    rises with pump flow and with cannula proximity, Abrams et al. 2015);
+    the same Hb in all streams (no haemodilution by the circuit, see
+    :func:`ecmolib.circuit.hemodilution`); tissue VO2 independent of O2
+    delivery (no supply dependence). Validity: the ranges of the blood
+    model (PO2 up to 1000 mmHg, PCO2 up to 200 mmHg, pH 6.8-7.8) and of the
+    oxygenator (blood flow up to 1.5 times its maximum).
+
+    Examples
+    --------
+    Adult with dead lungs, ECMO flow 60 % of cardiac output:
+
+    >>> from ecmolib import patients, vv
+    >>> r = vv.steady_state(patients.ADULT, 3.0)
+    >>> round(float(r.sao2), 3), round(float(r.svo2), 3)
+    (0.916, 0.654)
+    >>> round(float(r.pao2_mmhg), 1), round(float(r.paco2_mmhg), 1)
+    (70.0, 56.2)
+
+    Recirculation costs oxygenation:
+
+    >>> round(float(vv.steady_state(patients.ADULT, 3.0, recirculation=0.3).sao2), 3)
+    0.729
+
+    References
+    ----------
+    .. [1] Messai E, et al. Intensive Care Med 2013;39:327-334.
+       doi:10.1007/s00134-012-2756-0
+    .. [2] Bartlett RH. J Intensive Care Med (online 2016).
+       doi:10.1177/0885066616641383
+    .. [3] Abrams D, Bacchetta M, Brodie D. ASAIO J 2015;61:115-121.
+       doi:10.1097/MAT.0000000000000179
+    .. [4] Curran-Everett D. Adv Physiol Educ 2006;30:58-62.
+       doi:10.1152/advan.00076.2005
+    """
+    p = lungs._check_patient(patient)
+    ox = default_oxygenator(p, "vv") if oxygenator is None else _check_oxygenator(oxygenator)
+    qec = checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0,
+                  high=1.5 * ox.max_blood_flow_l_min)
+    rec = checked("recirculation", recirculation, "fraction 0..1", low=0.0, high=MAX_RECIRCULATION)
+    s = fraction("shunt_fraction", shunt_fraction)
+    sweep = (np.asarray(qec * _oxy.RATED_SWEEP_TO_BLOOD_FLOW_RATIO) if sweep_l_min is None
+             else checked("sweep_l_min", sweep_l_min, "L/min", low=0.0, high=_SWEEP_MAX))
+    co = checked("cardiac_output_l_min",
+                 p.cardiac_output_l_min if cardiac_output_l_min is None else cardiac_output_l_min,
+                 "L/min", low=_CO_RANGE[0], high=_CO_RANGE[1], low_inclusive=False)
+    hb, vo2, vco2, be, pb, f_i, f_d = _patient_inputs(
+        p, hb_g_dl=hb_g_dl, vo2_ml_min=vo2_ml_min, vco2_ml_min=vco2_ml_min,
+        base_excess_mmol_l=base_excess_mmol_l, barometric_pressure_mmhg=barometric_pressure_mmhg,
+        fio2=fio2, fdo2=fdo2,
+    )
+    va = None if alveolar_ventilation_l_min is None else checked(
+        "alveolar_ventilation_l_min", alveolar_ventilation_l_min, "L/min", low=0.0, high=lungs._VA_MAX_L_MIN)
+    arrays = dict(ecmo_flow_l_min=qec, recirculation=rec, shunt_fraction=s, sweep_l_min=sweep,
+                  cardiac_output_l_min=co, hb_g_dl=hb, vo2_ml_min=vo2, vco2_ml_min=vco2,
+                  base_excess_mmol_l=be, barometric_pressure_mmhg=pb, fio2=f_i, fdo2=f_d)
+    if va is not None:
+        arrays["alveolar_ventilation_l_min"] = va
+    shape = lungs._broadcast(**arrays)
+
+    P = _flat(shape, qec=qec, rec=rec, shunt=s, sweep=sweep, co=co, hb=hb, vo2=vo2, vco2=vco2,
+              be=be, pb=pb, fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
+    if va is None:
+        P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
+    else:
+        P["va"] = _flat(shape, va=va)["va"]
+    P["qeff"] = np.minimum((1.0 - P["rec"]) * P["qec"], P["co"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P["reff"] = np.where(P["qec"] > 0, 1.0 - P["qeff"] / np.where(P["qec"] > 0, P["qec"], 1.0), 0.0)
+    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+
+    # Initial guess: linear O2 balance with a saturated oxygenator outlet and
+    # end-capillary blood at PACO2 40 (the oxygenator and lungs at their
+    # simplest); PCO2 50 mmHg.
+    qv = (1.0 - P["shunt"]) * P["co"]
+    c_ec = _end_capillary_guess(P)
+    c_post = _post_guess(P)
+    w_ml = P["qeff"] * P["shunt"]
+    denom = 10.0 * (w_ml + qv)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = np.where(denom > 0, (10.0 * w_ml * c_post + 10.0 * qv * c_ec - P["vo2"]) / np.where(
+            denom > 0, denom, 1.0), 0.6 * blood.HUFNER_ML_PER_G * P["hb"])
+    sv = np.clip(cv / (blood.HUFNER_ML_PER_G * P["hb"]), 0.05, 0.95)
+    s_pre = np.minimum((1.0 - P["reff"]) * sv + P["reff"], 0.97)
+    pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
+    x0 = np.stack([_guess_po2(s_pre, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
+
+    x, aux = _solve_or_raise(_vv_evaluate(ox, P), x0, P, "vv")
+    if np.any(aux["v_o2"] <= 0.0):
+        # The balances close only with a negative venous O2 content (high
+        # recirculation): the O2 uptake at a fully desaturated venous return
+        # falls short of VO2.
+        raise ValueError(_no_o2_message(P["vo2"][np.flatnonzero(aux["v_o2"] <= 0.0)[0]]))
+    lungs._check_ventilated_units(
+        {"balance": aux["balance"], "co2c": np.abs(aux["pa_co2"]), "pao2": aux["pao2"],
+         "paco2": aux["paco2"]}, aux["qv"], ventilation_given=va is not None)
+
+    # Blood states: arterial always; venous where recirculation makes it
+    # differ from the pre-oxygenator blood; pulmonary arterial where the
+    # lungs change it.
+    streams = {"arterial": (aux["ca_o2"], aux["ca_co2"]), "venous": (aux["v_o2"], aux["v_co2"]),
+               "pulmonary arterial": (aux["pa_o2"], aux["pa_co2"])}
+    names = list(streams)
+    po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names)
+    art_po2, ven_po2, pa_po2 = po2s
+    art_pco2, ven_pco2, pa_pco2 = pco2s
+    no_rec = P["reff"] == 0.0
+    ven_po2 = np.where(no_rec, x[0], ven_po2)
+    ven_pco2 = np.where(no_rec, x[1], ven_pco2)
+    arterial = _state(art_po2, art_pco2, P, shape)
+    venous = _state(ven_po2, ven_pco2, P, shape)
+    pulm = _state(pa_po2, pa_pco2, P, shape)
+    pre = _state(x[0], x[1], P, shape)
+    post = _state(aux["post_po2"], aux["post_pco2"], P, shape)
+    perfused = aux["qv"] > lungs._QV_MIN_L_MIN
+    end_cap = _state(np.where(perfused, aux["ec_po2"], pa_po2), np.where(perfused, aux["ec_pco2"], pa_pco2),
+                     P, shape)
+
+    a_o2 = np.asarray(arterial.o2_content_ml_dl, dtype=float).reshape(-1)
+    a_co2 = np.asarray(arterial.co2_content_ml_dl, dtype=float).reshape(-1)
+    v_o2 = np.asarray(venous.o2_content_ml_dl, dtype=float).reshape(-1)
+    v_co2 = np.asarray(venous.co2_content_ml_dl, dtype=float).reshape(-1)
+    tissue_o2 = 10.0 * P["co"] * (a_o2 - v_o2)
+    tissue_co2 = 10.0 * P["co"] * (v_co2 - a_co2)
+
+    def r(a):
+        return result(np.asarray(a, dtype=float).reshape(shape))
+
+    va_used = P["va"] if "va" in P else P["va_ratio"] * aux["qv"]
+    limited = (1.0 - P["rec"]) * P["qec"] > P["co"]
+    return VVSteadyState(
+        sao2=arterial.so2,
+        pao2_mmhg=arterial.po2_mmhg,
+        paco2_mmhg=arterial.pco2_mmhg,
+        svo2=venous.so2,
+        do2_ml_min=r(10.0 * P["co"] * a_o2),
+        arterial=arterial,
+        venous=venous,
+        pulmonary_arterial=pulm,
+        pre_oxygenator=pre,
+        post_oxygenator=post,
+        end_capillary=end_cap,
+        ecmo_flow_l_min=r(P["qec"]),
+        cardiac_output_l_min=r(P["co"]),
+        effective_flow_l_min=r(P["qeff"]),
+        flow_ratio=r(P["qec"] / P["co"]),
+        recirculation=r(P["reff"]),
+        flow_limited=limited.reshape(shape)[()] if not shape else limited.reshape(shape),
+        sweep_l_min=r(P["sweep"]),
+        vo2_ml_min=r(P["vo2"]),
+        vco2_ml_min=r(P["vco2"]),
+        o2_transfer_ml_min=r(aux["t_o2"]),
+        co2_removal_ml_min=r(aux["t_co2"]),
+        lung_o2_uptake_ml_min=r(aux["l_o2"]),
+        lung_co2_output_ml_min=r(aux["l_co2"]),
+        alveolar_po2_mmhg=r(aux["pao2"]),
+        alveolar_pco2_mmhg=r(aux["paco2"]),
+        alveolar_ventilation_l_min=r(va_used),
+        o2_balance_residual_ml_min=r(aux["t_o2"] + aux["l_o2"] - tissue_o2),
+        co2_balance_residual_ml_min=r(aux["t_co2"] + aux["l_co2"] - tissue_co2),
+        membrane_pressure_drop_mmhg=r(aux["dp"]),
+        oxygenator=ox,
+    )
+

@@ -1,0 +1,419 @@
+"""Tests for ecmolib.vv: the VV ECMO steady state.
+
+Published relations (Schmidt 2013, Messai 2013), hand-derived identities of
+the mixing, mass balance over the whole input range (hypothesis), the
+directions a clinician expects, vectorisation and bad input. Every
+tolerance says why.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from ecmolib import oxygenator, patients, vv
+from ecmolib.blood import HUFNER_ML_PER_G, O2_SOLUBILITY_ML_DL_MMHG
+
+ADULT = patients.ADULT
+FEW = settings(max_examples=12, deadline=None)
+BAD_NUMBERS = (-1.0, float("nan"), float("inf"), "3", None)
+PRESETS = (patients.ADULT, patients.CHILD, patients.INFANT, patients.NEONATE)
+
+
+def _raises_named(call, name, units):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert name in message and units in message, message
+
+
+def _solve_or_skip(*args, **kwargs):
+    """Steady state, or hypothesis.assume(False) where none exists in the model."""
+    try:
+        return vv.steady_state(*args, **kwargs)
+    except ValueError as err:
+        assume("no steady state" not in str(err))
+        raise
+
+
+# ---------------------------------------------------------------------------
+# Published relations
+# ---------------------------------------------------------------------------
+
+
+class TestPublished:
+    def test_flow_ratio_above_about_0_6_keeps_sao2_above_90(self):
+        # Schmidt et al. 2013 (Intensive Care Med): an ECMO blood flow to
+        # cardiac output ratio above about 0.6 was associated with SaO2 above
+        # 90 % in VV patients with little native gas exchange. Model check
+        # over Hb 10-14 g/dL and cardiac output 4-6 L/min with dead lungs:
+        # the 90 % line is crossed between ratios 0.45 and 0.7 (tolerance:
+        # "about 0.6" is a cut-off read from scattered patient data).
+        hb = np.array([10.0, 12.0, 14.0])[:, None, None]
+        co = np.array([4.0, 5.0, 6.0])[None, :, None]
+        ratio = np.array([0.45, 0.7])[None, None, :]
+        r = vv.steady_state(ADULT, ratio * co, cardiac_output_l_min=co, hb_g_dl=hb, shunt_fraction=1.0)
+        assert np.all(r.sao2[..., 0] < 0.90)
+        assert np.all(r.sao2[..., 1] > 0.90)
+
+    def test_messai_formula(self):
+        # Messai et al. 2013: SaO2 = (EF/CO) SmO2 + (1 - EF/CO) SvO2 + 0.01
+        # PmO2 (percent, PmO2 in mmHg), EF = (1 - R) x pump flow, validated
+        # in 17 VV patients with dead lungs. The formula mixes saturations,
+        # not contents, and its dissolved-O2 term is not scaled by EF/CO:
+        # by hand that overstates SaO2 by up to 0.003 PmO2 (1 - EF/CO) / (1.34
+        # Hb), about 0.04 at PmO2 690 mmHg, EF/CO 0.3-0.7, Hb 14. Tolerance
+        # 0.04, and the formula must not fall below the model.
+        q = np.array([2.0, 2.5, 3.0, 3.5])[:, None]
+        r = vv.steady_state(ADULT, q, recirculation=np.array([0.0, 0.2]))
+        ef = r.effective_flow_l_min / r.cardiac_output_l_min
+        messai = ef * r.post_oxygenator.so2 + (1.0 - ef) * r.svo2 + 1e-4 * r.post_oxygenator.po2_mmhg
+        assert np.all(messai >= r.sao2)
+        assert np.all(messai - r.sao2 < 0.04)
+
+    def test_normal_blood_gases_without_ecmo(self):
+        # No pump flow, healthy lungs (shunt 5 %), air: West's normal
+        # arterial values (PaO2 80-100, PaCO2 35-45 mmHg, SaO2 0.95-0.99)
+        # and a mixed venous SvO2 in the normal 0.68-0.77 (Vallet et al.
+        # 2010, Crit Care 14:213, doi:10.1186/cc8854).
+        r = vv.steady_state(ADULT, 0.0, shunt_fraction=0.05, fio2=0.21)
+        assert 80.0 <= float(r.pao2_mmhg) <= 100.0
+        assert 35.0 <= float(r.paco2_mmhg) <= 45.0
+        assert 0.95 <= float(r.sao2) <= 0.99
+        assert 0.68 <= float(r.svo2) <= 0.77
+        assert float(r.o2_transfer_ml_min) == 0.0
+
+    def test_typical_recirculation_table(self):
+        t = vv.TYPICAL_RECIRCULATION
+        assert set(t) == {"dual_lumen_bicaval", "femoro_jugular", "jugulo_femoral", "bifemoral"}
+        for low, typical, high in t.values():
+            assert 0.0 <= low <= typical <= high <= vv.MAX_RECIRCULATION
+        # Palmer et al. 2016: 19.0 % with a multistage drainage cannula,
+        # 38.0 % with a mesh cannula (atrio-femoral = jugulo-femoral).
+        assert t["jugulo_femoral"][1] == 0.19 and t["jugulo_femoral"][2] == 0.38
+        # Drainage from the IVC, return to the atrium recirculates less.
+        assert t["femoro_jugular"][1] < t["jugulo_femoral"][1]
+
+
+# ---------------------------------------------------------------------------
+# Recirculation and the effective flow: hand-derived identities
+# ---------------------------------------------------------------------------
+
+
+class TestRecirculation:
+    def test_formula_by_hand(self):
+        # (0.75 - 0.65) / (1.0 - 0.65) = 2/7.
+        assert float(vv.recirculation_fraction(0.75, 1.0, 0.65)) == pytest.approx(2.0 / 7.0, rel=1e-14)
+        assert float(vv.recirculation_fraction(0.65, 1.0, 0.65)) == 0.0
+        assert float(vv.recirculation_fraction(0.95, 0.95, 0.65)) == 1.0
+
+    def test_formula_vectorised(self):
+        out = vv.recirculation_fraction(np.array([0.7, 0.8]), 1.0, 0.6)
+        assert out == pytest.approx([0.25, 0.5], rel=1e-14)
+
+    def test_model_mixes_by_content(self):
+        # C_pre = (1 - R) C_v + R C_post exactly (relative 1e-9: the balance
+        # tolerance of the solve and the content round trips).
+        r = vv.steady_state(ADULT, 3.5, recirculation=0.3)
+        cpre = float(r.pre_oxygenator.o2_content_ml_dl)
+        cv = float(r.venous.o2_content_ml_dl)
+        cpost = float(r.post_oxygenator.o2_content_ml_dl)
+        assert (cpre - cv) / (cpost - cv) == pytest.approx(0.3, rel=1e-8)
+
+    def test_saturation_formula_overestimates_by_the_dissolved_o2(self):
+        # Neglecting dissolved O2 (Walker et al. 2009), the saturation
+        # formula is off by exactly
+        # 0.003 [(1-R) Pv + R Ppost - Ppre] / (1.34 Hb (Spost - Sv)):
+        # hand-derived from the content mixing. Positive after an oxygenator.
+        r = vv.steady_state(ADULT, 3.5, recirculation=0.3)
+        sv, spre, spost = float(r.svo2), float(r.pre_oxygenator.so2), float(r.post_oxygenator.so2)
+        pv, ppre, ppost = (float(g.po2_mmhg) for g in (r.venous, r.pre_oxygenator, r.post_oxygenator))
+        excess = O2_SOLUBILITY_ML_DL_MMHG * (0.7 * pv + 0.3 * ppost - ppre) / (
+            HUFNER_ML_PER_G * 14.0 * (spost - sv))
+        r_sat = float(vv.recirculation_fraction(spre, spost, sv))
+        assert r_sat - 0.3 == pytest.approx(excess, rel=1e-6)
+        assert excess > 0.0
+
+    def test_effective_flow_capped_at_cardiac_output(self):
+        # (1 - 0.1) x 7 = 6.3 L/min > 5 L/min: the drainage can take only the
+        # venous return; the rest is recirculated blood, R = 1 - 5/7, and the
+        # pulmonary artery receives post-oxygenator blood only.
+        r = vv.steady_state(ADULT, 7.0, recirculation=0.1)
+        assert bool(r.flow_limited)
+        assert float(r.effective_flow_l_min) == pytest.approx(5.0, rel=1e-14)
+        assert float(r.recirculation) == pytest.approx(1.0 - 5.0 / 7.0, rel=1e-12)
+        assert float(r.pulmonary_arterial.o2_content_ml_dl) == pytest.approx(
+            float(r.post_oxygenator.o2_content_ml_dl), rel=1e-9)
+
+    def test_flow_ratio_and_effective_flow(self):
+        r = vv.steady_state(ADULT, 4.0, recirculation=0.25)
+        assert float(r.flow_ratio) == pytest.approx(0.8)
+        assert float(r.effective_flow_l_min) == pytest.approx(3.0)
+        assert not bool(r.flow_limited)
+
+
+# ---------------------------------------------------------------------------
+# Mass balance over the whole input range
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def vv_inputs(draw):
+    """A patient and 4 VV settings (drawn across the model's range)."""
+    p = draw(st.sampled_from(PRESETS))
+    ox = vv.default_oxygenator(p)
+    f = st.floats(0.0, 1.0)
+
+    def four(lo, hi):
+        return np.array([lo + (hi - lo) * draw(f) for _ in range(4)])
+
+    co = p.cardiac_output_l_min * four(0.7, 1.4)
+    qec = np.minimum(four(0.5, 1.2) * co, 1.5 * ox.max_blood_flow_l_min)
+    kw = dict(recirculation=four(0.0, 0.5), shunt_fraction=four(0.0, 1.0), fio2=four(0.21, 1.0),
+              fdo2=four(0.5, 1.0), sweep_l_min=np.minimum(four(0.5, 2.5) * qec, 20.0),
+              cardiac_output_l_min=co, hb_g_dl=four(8.0, 16.0))
+    return p, qec, kw
+
+
+class TestMassBalance:
+    @FEW
+    @given(case=vv_inputs())
+    def test_o2_and_co2_balances_close(self, case):
+        # Tissue O2 consumption = O2 added by membrane + lungs, and the same
+        # for CO2, to 0.1 % (required) -- in fact to ~1e-9 (solver). The
+        # tissue terms are recomputed from the reported blood states.
+        p, qec, kw = case
+        r = _solve_or_skip(p, qec, **kw)
+        co = r.cardiac_output_l_min
+        tissue_o2 = 10.0 * co * (r.arterial.o2_content_ml_dl - r.venous.o2_content_ml_dl)
+        tissue_co2 = 10.0 * co * (r.venous.co2_content_ml_dl - r.arterial.co2_content_ml_dl)
+        added_o2 = r.o2_transfer_ml_min + r.lung_o2_uptake_ml_min
+        removed_co2 = r.co2_removal_ml_min + r.lung_co2_output_ml_min
+        assert np.allclose(tissue_o2, r.vo2_ml_min, rtol=1e-3, atol=0)
+        assert np.allclose(added_o2, tissue_o2, rtol=1e-3, atol=0)
+        assert np.allclose(tissue_co2, r.vco2_ml_min, rtol=1e-3, atol=0)
+        assert np.allclose(removed_co2, tissue_co2, rtol=1e-3, atol=0)
+        assert np.all(np.abs(r.o2_balance_residual_ml_min) < 1e-6 * r.vo2_ml_min)
+        assert np.all(np.abs(r.co2_balance_residual_ml_min) < 1e-6 * r.vco2_ml_min)
+        # Membrane transfer = pump flow x content rise (oxygenator identity).
+        membrane = 10.0 * qec * (r.post_oxygenator.o2_content_ml_dl - r.pre_oxygenator.o2_content_ml_dl)
+        assert np.allclose(membrane, r.o2_transfer_ml_min, rtol=1e-8, atol=1e-8)
+        for g in (r.arterial, r.venous, r.pulmonary_arterial, r.pre_oxygenator, r.post_oxygenator):
+            assert np.all(np.isfinite(g.so2)) and np.all((g.so2 >= 0) & (g.so2 <= 1))
+
+
+# ---------------------------------------------------------------------------
+# Directions
+# ---------------------------------------------------------------------------
+
+
+class TestDirections:
+    @FEW
+    @given(co=st.floats(4.0, 7.0), hb=st.floats(9.0, 15.0), rec=st.floats(0.0, 0.3))
+    def test_sao2_rises_with_ecmo_flow(self, co, hb, rec):
+        q = np.array([0.6, 0.8, 1.0]) * co
+        r = _solve_or_skip(ADULT, q, cardiac_output_l_min=co, hb_g_dl=hb, recirculation=rec)
+        assert np.all(np.diff(r.sao2) > 0)
+
+    @FEW
+    @given(co=st.floats(4.0, 7.0), ratio=st.floats(0.6, 1.0))
+    def test_sao2_falls_with_recirculation(self, co, ratio):
+        r = _solve_or_skip(ADULT, ratio * co, cardiac_output_l_min=co, recirculation=np.array([0.0, 0.15, 0.3]))
+        assert np.all(np.diff(r.sao2) < 0)
+
+    def test_sao2_falls_with_cardiac_output(self):
+        # Same pump flow, more native venous return bypassing the oxygenator.
+        r = vv.steady_state(ADULT, 4.0, cardiac_output_l_min=np.array([4.5, 5.5, 6.5, 8.0]))
+        assert np.all(np.diff(r.sao2) < 0)
+
+    def test_paco2_set_by_sweep_not_by_blood_flow(self):
+        # Schmidt et al. 2013 and the swine data of Park et al. 2016 (Rev
+        # Bras Ter Intensiva 28:11, doi:10.5935/0103-507X.20160006): sweep
+        # is the main determinant of PaCO2; blood flow matters little.
+        # Adult, dead lungs: sweep 2 -> 8 L/min at 4 L/min blood flow must
+        # move PaCO2 by more than 20 mmHg, blood flow 3 -> 6 L/min at 4 L/min
+        # sweep by less than 4 mmHg (tolerances: a factor 5 between "main
+        # determinant" and "little").
+        by_sweep = vv.steady_state(ADULT, 4.0, sweep_l_min=np.array([2.0, 4.0, 6.0, 8.0]))
+        assert np.all(np.diff(by_sweep.paco2_mmhg) < 0)
+        assert float(by_sweep.paco2_mmhg[0] - by_sweep.paco2_mmhg[-1]) > 20.0
+        by_flow = vv.steady_state(ADULT, np.array([3.0, 4.0, 5.0, 6.0]), sweep_l_min=4.0)
+        assert float(np.ptp(by_flow.paco2_mmhg)) < 4.0
+
+    def test_fdo2_does_not_change_paco2_much_but_raises_sao2(self):
+        r = vv.steady_state(ADULT, 3.0, fdo2=np.array([0.8, 1.0]))
+        assert float(np.diff(r.sao2)[0]) > 0.0
+        assert abs(float(np.diff(r.paco2_mmhg)[0])) < 2.0
+
+    def test_haemoglobin_raises_delivery_and_venous_saturation(self):
+        # Bartlett 2017: at fixed flows, O2 delivery scales with Hb; the
+        # venous (and arterial) saturation rise with it.
+        r = vv.steady_state(ADULT, 3.0, hb_g_dl=np.array([8.0, 10.0, 12.0, 14.0]))
+        assert np.all(np.diff(r.do2_ml_min) > 0)
+        assert np.all(np.diff(r.svo2) > 0)
+        assert np.all(np.diff(r.sao2) > 0)
+
+    def test_native_lungs_help(self):
+        r = vv.steady_state(ADULT, 2.5, shunt_fraction=np.array([1.0, 0.6, 0.3]), fio2=0.6)
+        assert np.all(np.diff(r.sao2) > 0)
+        assert np.all(np.diff(r.lung_o2_uptake_ml_min) > 0)
+
+
+# ---------------------------------------------------------------------------
+# Vectorisation, defaults, results
+# ---------------------------------------------------------------------------
+
+
+class TestInterface:
+    def test_scalar_in_scalar_out(self):
+        r = vv.steady_state(ADULT, 3.0)
+        for x in (r.sao2, r.pao2_mmhg, r.svo2, r.paco2_mmhg, r.effective_flow_l_min, r.do2_ml_min,
+                  r.flow_ratio, r.o2_balance_residual_ml_min):
+            assert np.ndim(x) == 0
+        assert isinstance(bool(r.flow_limited), bool)
+        assert r.mixed_venous is r.venous
+
+    def test_arrays_equal_elementwise(self):
+        q = np.array([2.5, 4.0])
+        rec = np.array([[0.0], [0.2]])
+        grid = vv.steady_state(ADULT, q, recirculation=rec)
+        assert grid.sao2.shape == (2, 2)
+        one = vv.steady_state(ADULT, 4.0, recirculation=0.2)
+        assert float(grid.sao2[1, 1]) == pytest.approx(float(one.sao2), rel=1e-7)
+        assert float(grid.paco2_mmhg[1, 1]) == pytest.approx(float(one.paco2_mmhg), rel=1e-7)
+
+    def test_result_is_frozen(self):
+        r = vv.steady_state(ADULT, 3.0)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            r.sao2 = 1.0
+
+    def test_defaults_documented(self):
+        r = vv.steady_state(ADULT, 3.0)
+        assert float(r.sweep_l_min) == 3.0  # sweep:blood 1:1
+        assert float(r.cardiac_output_l_min) == ADULT.cardiac_output_l_min
+        assert float(r.vo2_ml_min) == ADULT.vo2_ml_min
+        assert float(r.lung_o2_uptake_ml_min) == 0.0  # default shunt 1.0
+        assert r.oxygenator is oxygenator.ADULT
+
+    @pytest.mark.parametrize("patient, device", [
+        (patients.ADULT, oxygenator.ADULT), (patients.CHILD, oxygenator.PAEDIATRIC),
+        (patients.INFANT, oxygenator.NEONATAL), (patients.NEONATE, oxygenator.NEONATAL)])
+    def test_default_oxygenator_by_size(self, patient, device):
+        chosen = vv.default_oxygenator(patient)
+        assert chosen is device
+        assert chosen.rated_flow_l_min >= patients.target_ecmo_flow_l_min(patient, "vv")
+
+    def test_neonate_runs(self):
+        r = vv.steady_state(patients.NEONATE, 0.35)
+        assert 0.0 < float(r.sao2) <= 1.0 and np.isfinite(float(r.paco2_mmhg))
+
+
+# ---------------------------------------------------------------------------
+# No steady state and bad input
+# ---------------------------------------------------------------------------
+
+
+class TestNoSteadyState:
+    def test_too_little_flow_for_dead_lungs(self):
+        # 1 L/min can carry at most ~10 x 1 x 19 mL/min of O2 < VO2 250.
+        with pytest.raises(ValueError, match="no steady state.*ecmo_flow_l_min"):
+            vv.steady_state(ADULT, 1.0)
+
+    def test_too_little_sweep_for_the_co2(self):
+        # 0.5 L/min of sweep carries off at most 0.5 x 1000 / 713 x 200 = 140
+        # mL/min CO2 even at PCO2 200 mmHg < VCO2 200 mL/min.
+        with pytest.raises(ValueError, match="sweep_l_min"):
+            vv.steady_state(ADULT, 4.0, sweep_l_min=0.5)
+
+
+class TestBadInput:
+    def call(self, **kw):
+        args = dict(ecmo_flow_l_min=3.0)
+        args.update(kw)
+        q = args.pop("ecmo_flow_l_min")
+        return vv.steady_state(ADULT, q, **args)
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (11.0,))  # > 1.5 x 7 L/min
+    def test_ecmo_flow(self, bad):
+        _raises_named(lambda: self.call(ecmo_flow_l_min=bad), "ecmo_flow_l_min", "L/min")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (0.95,))
+    def test_recirculation(self, bad):
+        _raises_named(lambda: self.call(recirculation=bad), "recirculation", "fraction")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (1.1,))
+    def test_shunt(self, bad):
+        _raises_named(lambda: self.call(shunt_fraction=bad), "shunt_fraction", "fraction")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (0.1, 1.1))
+    def test_fio2(self, bad):
+        _raises_named(lambda: self.call(fio2=bad), "fio2", "fraction")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (0.1, 1.1))
+    def test_fdo2(self, bad):
+        _raises_named(lambda: self.call(fdo2=bad), "fdo2", "fraction")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (25.0,))  # None = default
+    def test_sweep(self, bad):
+        _raises_named(lambda: self.call(sweep_l_min=bad), "sweep_l_min", "L/min")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (0.0, 50.0))
+    def test_cardiac_output(self, bad):
+        _raises_named(lambda: self.call(cardiac_output_l_min=bad), "cardiac_output_l_min", "L/min")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (1.0, 30.0))
+    def test_hb(self, bad):
+        _raises_named(lambda: self.call(hb_g_dl=bad), "hb_g_dl", "g/dL")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (0.0, 7000.0))
+    def test_vo2(self, bad):
+        _raises_named(lambda: self.call(vo2_ml_min=bad), "vo2_ml_min", "mL/min")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (0.0, 400.0))  # 400/250: RQ 1.6
+    def test_vco2(self, bad):
+        _raises_named(lambda: self.call(vco2_ml_min=bad), "vco2_ml_min", "mL/min")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS[:-1] + (500.0,))
+    def test_alveolar_ventilation(self, bad):
+        _raises_named(lambda: self.call(alveolar_ventilation_l_min=bad), "alveolar_ventilation_l_min", "L/min")
+
+    @pytest.mark.parametrize("bad", (-40.0, float("nan"), float("inf"), "3", None, 40.0))
+    def test_base_excess(self, bad):
+        _raises_named(lambda: self.call(base_excess_mmol_l=bad), "base_excess_mmol_l", "mmol/L")
+
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (300.0,))
+    def test_barometric(self, bad):
+        _raises_named(lambda: self.call(barometric_pressure_mmhg=bad), "barometric_pressure_mmhg", "mmHg")
+
+    @pytest.mark.parametrize("bad", (None, "ADULT", 70.0))
+    def test_patient(self, bad):
+        with pytest.raises(ValueError, match="patient"):
+            vv.steady_state(bad, 3.0)
+        with pytest.raises(ValueError, match="patient"):
+            vv.default_oxygenator(bad)
+
+    @pytest.mark.parametrize("bad", ("ADULT", 7.0, {"rated_flow_l_min": 7.0}))
+    def test_oxygenator(self, bad):
+        with pytest.raises(ValueError, match="oxygenator"):
+            self.call(oxygenator=bad)
+
+    def test_mode(self):
+        with pytest.raises(ValueError, match="mode"):
+            vv.default_oxygenator(ADULT, "ecmo")
+
+    def test_shapes_must_broadcast(self):
+        with pytest.raises(ValueError, match="broadcast"):
+            vv.steady_state(ADULT, np.array([3.0, 4.0]), recirculation=np.array([0.0, 0.1, 0.2]))
+
+    @pytest.mark.parametrize("name", ("pre_so2", "post_so2", "venous_so2"))
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (1.5,))
+    def test_recirculation_fraction_inputs(self, name, bad):
+        args = dict(pre_so2=0.7, post_so2=1.0, venous_so2=0.6)
+        args[name] = bad
+        _raises_named(lambda: vv.recirculation_fraction(**args), name, "fraction")
+
+    def test_recirculation_fraction_undefined(self):
+        _raises_named(lambda: vv.recirculation_fraction(0.7, 0.6, 0.6), "post_so2", "fraction")
+        _raises_named(lambda: vv.recirculation_fraction(0.5, 1.0, 0.6), "pre_so2", "fraction")
