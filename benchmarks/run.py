@@ -96,6 +96,31 @@ def hemodynamics_figures():
     return lines
 
 
+def widget_figures():
+    """Every lesson widget: time of one slider move (model + redraw + PNG), as the widget runs it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ecmolib import plotting, views
+
+    plotting.use_lesson_style()
+    lines = []
+    for name, factory in views.EXPLORERS.items():
+        explorer = factory()
+        explorer.refresh()  # first draw of the live figure
+        for key, spec in explorer.specs.items():
+            positions = np.linspace(spec.low, spec.high, 21)
+            positions = np.round((positions - spec.low) / spec.step) * spec.step + spec.low
+            times = []
+            for value in positions:
+                t0 = time.perf_counter()
+                explorer.refresh(**{key: float(min(value, spec.high))})
+                times.append(time.perf_counter() - t0)
+            lines.append(fmt_ms(f"slider update, {name}: {key}", float(np.median(times)),
+                                float(np.percentile(times, 95))))
+    return lines
+
+
 def notebook_figures():
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), "--dry-run"],
@@ -114,7 +139,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     header = (f"# ecmolib benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
               f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
-    lines = [header, *model_figures(), *hemodynamics_figures()]
+    lines = [header, *model_figures(), *hemodynamics_figures(), *widget_figures()]
     if not args.quick:
         lines += notebook_figures()
     text = "\n".join(lines) + "\n"

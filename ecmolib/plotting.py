@@ -42,6 +42,7 @@ __all__ = [
     "use_lesson_style",
     "so2_color",
     "draw_circuit",
+    "update_circuit",
 ]
 
 #: Path of the lessons' matplotlib style file (fixed figure size and fonts).
@@ -128,72 +129,77 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=N
     title : str, optional
         Axes title.
     colorbar : bool
-        Draw the saturation colour bar beside the axes (once per figure).
+        Draw the saturation colour bar beside the axes.
 
     Returns
     -------
     dict
-        The artists, by segment name, for callers that update them.
+        The artists by name; pass them to :func:`update_circuit` to show
+        another state without redrawing the picture.
     """
-    def pick(x):
-        arr = np.asarray(x)
-        return arr[index] if index is not None else arr[()]
-
-    flow = float(pick(point.flow_l_min))
-    p_drain = float(pick(point.drainage_pressure_mmhg))
-    p_pre = float(pick(point.pre_oxygenator_pressure_mmhg))
-    p_post = float(pick(point.post_oxygenator_pressure_mmhg))
-    suction = bool(pick(point.suction))
-    colours = {"venous": so2_color(drainage_so2), "arterial": so2_color(return_so2)}
-
     ax.clear()
     ax.set_xlim(0, 10.5)
     ax.set_ylim(0, 6)
     ax.set_aspect("equal")
     ax.axis("off")
-    artists = {}
+    a = {}
 
     px, py, pw, ph = _PATIENT
-    artists["patient"] = ax.add_patch(FancyBboxPatch(
-        (px, py), pw, ph, boxstyle="round,pad=0.1", facecolor="0.93", edgecolor="0.4"))
+    ax.add_patch(FancyBboxPatch((px, py), pw, ph, boxstyle="round,pad=0.1", facecolor="0.93", edgecolor="0.4"))
     ax.text(px + pw / 2, py + ph / 2, "patient", ha="center", va="center", fontsize=11)
-
-    for name, (pts, blood) in _PATHS.items():
+    for name, (pts, _blood) in _PATHS.items():
         xs, ys = zip(*pts)
-        (artists[name],) = ax.plot(xs, ys, color=colours[blood], lw=9, solid_capstyle="round",
-                                   solid_joinstyle="round", zorder=1)
-
+        (a[name],) = ax.plot(xs, ys, lw=9, solid_capstyle="round", solid_joinstyle="round", zorder=1)
     ox, oy, ow, oh = _OXY
-    so2_mid = 0.5 * (float(drainage_so2) + float(return_so2))
-    artists["oxygenator"] = ax.add_patch(FancyBboxPatch(
-        (ox, oy), ow, oh, boxstyle="round,pad=0.05", facecolor=so2_color(so2_mid),
-        edgecolor="0.2", zorder=2))
+    a["oxygenator"] = ax.add_patch(FancyBboxPatch((ox, oy), ow, oh, boxstyle="round,pad=0.05",
+                                                  edgecolor="0.2", zorder=2))
     ax.text(ox + ow / 2, oy + oh / 2, "oxy-\ngenator", ha="center", va="center", fontsize=9, color="white",
             zorder=3)
-
-    artists["pump"] = ax.add_patch(Circle(_PUMP, 0.45, facecolor=colours["venous"], edgecolor="0.2", zorder=2))
+    a["pump"] = ax.add_patch(Circle(_PUMP, 0.45, edgecolor="0.2", zorder=2))
     ax.text(_PUMP[0], _PUMP[1], "pump", ha="center", va="center", fontsize=8, color="white", zorder=3)
-    if rpm is not None:
-        ax.text(_PUMP[0], _PUMP[1] - 0.75, f"{float(rpm):.0f} rpm", ha="center", va="top", fontsize=9)
-
     box = dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6")
-    ax.text(3.5, 1.45, f"drainage\n{p_drain:+.0f} mmHg", ha="left", va="bottom", fontsize=9, bbox=box)
-    ax.text(6.6, 1.45, f"pre-oxy\n{p_pre:+.0f} mmHg", ha="center", va="bottom", fontsize=9, bbox=box)
-    ax.text(7.9, 4.35, f"post-oxy\n{p_post:+.0f} mmHg", ha="right", va="center", fontsize=9, bbox=box)
-    ax.text(3.3, 0.55, f"SO$_2$ {float(drainage_so2):.0%}", ha="center", va="top", fontsize=10)
-    ax.text(5.6, 5.3, f"SO$_2$ {float(return_so2):.0%}   flow {flow:.2f} L/min",
-            ha="center", va="bottom", fontsize=10)
+    a["rpm_text"] = ax.text(_PUMP[0], _PUMP[1] - 0.75, "", ha="center", va="top", fontsize=9)
+    a["drainage_text"] = ax.text(3.5, 1.45, "", ha="left", va="bottom", fontsize=9, bbox=box)
+    a["pre_text"] = ax.text(6.6, 1.45, "", ha="center", va="bottom", fontsize=9, bbox=box)
+    a["post_text"] = ax.text(7.9, 4.35, "", ha="right", va="center", fontsize=9, bbox=box)
+    a["venous_text"] = ax.text(3.3, 0.55, "", ha="center", va="top", fontsize=10)
+    a["return_text"] = ax.text(5.6, 5.3, "", ha="center", va="bottom", fontsize=10)
+    a["suction_text"] = ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
+                                color="darkred", fontsize=10, fontweight="bold")
     if sweep_l_min is not None:
         gas = f"sweep {float(sweep_l_min):.1f} L/min" + (f"\nFdO$_2$ {float(fdo2):.2f}" if fdo2 is not None else "")
         ax.annotate(gas, xy=(ox, oy + oh / 2), xytext=(ox - 0.6, oy + oh / 2), fontsize=8,
                     ha="right", va="center", arrowprops=dict(arrowstyle="->", color="0.4"))
-    if suction:
-        ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
-                color="darkred", fontsize=10, fontweight="bold")
     if title:
         ax.set_title(title)
     if colorbar:
-        artists["colorbar"] = ax.figure.colorbar(
-            mpl.cm.ScalarMappable(norm=SO2_NORM, cmap=SO2_CMAP), ax=ax, fraction=0.035, pad=0.01,
-            label="O$_2$ saturation")
-    return artists
+        ax.figure.colorbar(mpl.cm.ScalarMappable(norm=SO2_NORM, cmap=SO2_CMAP), ax=ax, fraction=0.035,
+                           pad=0.01, label="O$_2$ saturation")
+    update_circuit(a, point, drainage_so2=drainage_so2, return_so2=return_so2, rpm=rpm, index=index)
+    return a
+
+
+def update_circuit(artists, point, *, drainage_so2, return_so2, rpm=None, index=None):
+    """Show another state on a picture made by :func:`draw_circuit`.
+
+    Changes only colours and labels (no new artists), so a slider can move
+    through states at the cost of one canvas draw. Parameters as in
+    :func:`draw_circuit`.
+    """
+    def pick(x):
+        arr = np.asarray(x)
+        return arr[index] if index is not None else arr[()]
+
+    a = artists
+    venous, arterial = so2_color(drainage_so2), so2_color(return_so2)
+    for name, (_pts, blood) in _PATHS.items():
+        a[name].set_color(venous if blood == "venous" else arterial)
+    a["pump"].set_facecolor(venous)
+    a["oxygenator"].set_facecolor(so2_color(0.5 * (float(drainage_so2) + float(return_so2))))
+    a["rpm_text"].set_text("" if rpm is None else f"{float(rpm):.0f} rpm")
+    a["drainage_text"].set_text(f"drainage\n{float(pick(point.drainage_pressure_mmhg)):+.0f} mmHg")
+    a["pre_text"].set_text(f"pre-oxy\n{float(pick(point.pre_oxygenator_pressure_mmhg)):+.0f} mmHg")
+    a["post_text"].set_text(f"post-oxy\n{float(pick(point.post_oxygenator_pressure_mmhg)):+.0f} mmHg")
+    a["venous_text"].set_text(f"SO$_2$ {float(drainage_so2):.0%}")
+    a["return_text"].set_text(f"SO$_2$ {float(return_so2):.0%}   flow {float(pick(point.flow_l_min)):.2f} L/min")
+    a["suction_text"].set_visible(bool(pick(point.suction)))

@@ -1,18 +1,30 @@
 """Labelled sliders and a small "explorer" that ties them to a figure.
 
-A lesson's interactive figure is one *view* function ``view(fig, **values)``
+A lesson's interactive figure is a *draw* function ``draw(fig, **values)``
 that computes the model state for the slider values, draws into ``fig`` and
-returns the key numbers it showed. :class:`Explorer` binds such a function
-to sliders whose ranges are the model's valid input ranges, so no slider
-position can produce invalid input. Tests drive the same view function at
-every slider's extremes (see :meth:`Explorer.extreme_settings`).
+returns the key numbers it showed; optionally an *update* function
+``update(fig, **values)`` that shows another state on the artists that
+``draw`` made in ``fig`` (``set_data``, ``set_color``, ``set_text``), which is several times
+faster than drawing afresh. :class:`Explorer` binds them to sliders whose
+ranges are the model's valid input ranges, so no slider position can
+produce invalid input.
 
-ipywidgets is imported only when a slider is built, so importing this module
+The live figure is a persistent matplotlib ``Figure`` rendered to PNG into
+an ``ipywidgets.Image``: every slider move costs one model update, one Agg
+draw and one PNG encode (:meth:`Explorer.refresh`, which the benchmarks
+time), and the same widget works in JupyterLab, the classic notebook and
+Voila without a matplotlib widget backend. The static figure of the default
+state (:meth:`Explorer.show`) is an ordinary inline figure from the same
+draw function. Tests drive both at every slider's extremes (see
+:meth:`Explorer.extreme_settings`).
+
+ipywidgets is imported only when a widget is built, so importing this module
 costs nothing outside Jupyter.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -72,27 +84,35 @@ def slider(spec: SliderSpec, *, continuous_update: bool = True):
 
 @dataclass
 class Explorer:
-    """Sliders bound to a view function that redraws a figure.
+    """Sliders bound to a figure that follows them.
 
     Parameters
     ----------
-    view : callable
-        ``view(fig, **values) -> dict`` draws the state for the slider
-        values into the matplotlib figure ``fig`` and returns the numbers it
-        showed (floats), which tests check for NaN.
+    draw : callable
+        ``draw(fig, **values) -> dict`` draws the state for the slider
+        values into the matplotlib figure ``fig`` (which is empty) and
+        returns the numbers it showed (floats), which tests check for NaN.
     specs : dict of str to SliderSpec
-        One entry per keyword argument of ``view``.
+        One entry per keyword argument of ``draw``.
+    update : callable, optional
+        ``update(fig, **values) -> dict`` shows another state on the
+        artists that ``draw`` made in ``fig`` (fast path; keep them in a
+        ``weakref.WeakKeyDictionary`` keyed by figure); without it every
+        move draws afresh.
     figsize : tuple of float, optional
         Figure size [inch]; defaults to the lesson style's.
     continuous_update : bool
         False for views that integrate ODEs (update on release only).
     """
 
-    view: Callable[..., dict]
+    draw: Callable[..., dict]
     specs: dict[str, SliderSpec]
+    update: Callable[..., dict] | None = None
     figsize: tuple[float, float] | None = None
     continuous_update: bool = True
     sliders: dict = field(default_factory=dict, init=False, repr=False)
+    figure: object = field(default=None, init=False, repr=False)
+    image: object = field(default=None, init=False, repr=False)
 
     def defaults(self) -> dict[str, float]:
         """Slider values of the lesson's default state."""
@@ -104,11 +124,32 @@ class Explorer:
             for end in (spec.low, spec.high):
                 yield {**self.defaults(), name: end}
 
-    def draw(self, **values) -> dict:
-        """Draw one state into a new figure and show it (also what the widget calls)."""
+    def show(self, **values) -> dict:
+        """Draw a state (default: the lesson's default) as an ordinary static figure."""
         fig = plt.figure(figsize=self.figsize)
-        numbers = self.view(fig, **{**self.defaults(), **values})
+        numbers = self.draw(fig, **{**self.defaults(), **values})
         plt.show()
+        return numbers
+
+    def refresh(self, **values) -> dict:
+        """Bring the live figure to ``values`` and re-render it: what a slider move runs."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        values = {**self.defaults(), **values}
+        if self.figure is None:
+            self.figure = Figure(figsize=self.figsize)
+            FigureCanvasAgg(self.figure)
+            numbers = self.draw(self.figure, **values)
+        elif self.update is not None:
+            numbers = self.update(self.figure, **values)
+        else:
+            self.figure.clear()
+            numbers = self.draw(self.figure, **values)
+        buf = io.BytesIO()
+        self.figure.canvas.print_png(buf)
+        if self.image is not None:
+            self.image.value = buf.getvalue()
         return numbers
 
     def widget(self):
@@ -116,5 +157,12 @@ class Explorer:
         import ipywidgets
 
         self.sliders = {k: slider(s, continuous_update=self.continuous_update) for k, s in self.specs.items()}
-        out = ipywidgets.interactive_output(self.draw, self.sliders)
-        return ipywidgets.VBox([*self.sliders.values(), out])
+        self.image = ipywidgets.Image(format="png")
+        self.refresh(**{k: w.value for k, w in self.sliders.items()})
+
+        def on_change(_change):
+            self.refresh(**{k: w.value for k, w in self.sliders.items()})
+
+        for w in self.sliders.values():
+            w.observe(on_change, names="value")
+        return ipywidgets.VBox([*self.sliders.values(), self.image])

@@ -1,0 +1,32 @@
+"""The lessons' interactive figures: one module per lesson.
+
+Each module holds the *views* of one lesson: functions that take the
+scenario and the slider values, run the models, draw into a figure and
+return the numbers they showed, and ``*_explorer`` factories that bind them
+to sliders (:class:`ecmolib.widgets.Explorer`). Each module lists its
+factories in a module-level ``EXPLORERS`` dict; this package gathers them in
+:data:`EXPLORERS` so tests and benchmarks reach every slider of every
+lesson. Nothing here holds physiology: views only compose the model modules
+and :mod:`ecmolib.plotting`.
+
+Modules: :mod:`~ecmolib.views.start_here` (lesson 00), and one per later
+lesson.
+"""
+
+import importlib
+import pkgutil
+
+from ecmolib.views.start_here import (  # noqa: F401
+    CircuitScene,
+    draw_va_circuit,
+    va_circuit_explorer,
+    va_circuit_scene,
+)
+
+#: Every explorer factory of every lesson, by "NN name", each callable with
+#: no arguments (the lesson's default scenario).
+EXPLORERS = {}
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
+    EXPLORERS.update(getattr(_module, "EXPLORERS", {}))
+del _info, _module
