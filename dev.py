@@ -69,6 +69,8 @@ def setup() -> Path:
 def lessons(args: list[str]) -> int:
     py = setup()
     say(f"opening JupyterLab at {FIRST_LESSON} (stop it with Ctrl-C)")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        args = ["--allow-root", *args]  # containers often run as root; JupyterLab refuses that by default
     return subprocess.call([str(py), "-m", "jupyter", "lab", FIRST_LESSON, *args], cwd=ROOT)
 
 
