@@ -145,7 +145,7 @@ DEFAULT_COLLAPSE_PRESSURE_MMHG = 0.0
 #: Default cannula wall thickness [mm] when no inner diameter is given.
 #: Assumption of this library (thin-walled, wire-reinforced polyurethane
 #: cannulae); no published wall thickness covering all sizes was found.
-#: Give ``inner_diameter_mm`` explicitly for a specific product.
+#: Give ``wall_thickness_mm`` explicitly for a specific product.
 DEFAULT_WALL_THICKNESS_MM = 0.3
 
 # Ranges (checked by every public function)
@@ -631,10 +631,13 @@ class Cannula:
         Length of the flow path [cm]; valid [1, 100].
     kind : str
         ``"drainage"`` (venous, blood leaves the patient) or ``"return"``.
-    inner_diameter_mm : float, optional
-        Inner diameter [mm]; valid (0, outer diameter). Default: outer
-        diameter minus twice :data:`DEFAULT_WALL_THICKNESS_MM` (0.3 mm, an
-        assumption; give the manufacturer's value when known).
+    wall_thickness_mm : float, optional
+        Wall thickness [mm]; valid [0.05, outer diameter / 2). Default
+        :data:`DEFAULT_WALL_THICKNESS_MM` (0.3 mm, an assumption; give the
+        manufacturer's value when known). The inner diameter
+        (:attr:`inner_diameter_mm`) is derived from it, so
+        ``dataclasses.replace(cannula, french=...)`` gives a consistent
+        cannula of the new size.
     loss_coefficient : float, optional
         Minor-loss coefficient :math:`K` (dimensionless); valid [0, 20].
         Default :data:`CANNULA_LOSS_COEFFICIENT` (1.82, fitted to Spencer et
@@ -676,7 +679,7 @@ class Cannula:
     french: float
     length_cm: float
     kind: str
-    inner_diameter_mm: float | None = None
+    wall_thickness_mm: float = DEFAULT_WALL_THICKNESS_MM
     loss_coefficient: float = CANNULA_LOSS_COEFFICIENT
 
     def __post_init__(self):
@@ -685,18 +688,19 @@ class Cannula:
         s(self, "french", _scalar_field("french", self.french, "Fr", *_FRENCH_RANGE))
         s(self, "length_cm", _scalar_field("length_cm", self.length_cm, "cm", *_CANNULA_LENGTH_RANGE_CM))
         choice("kind", self.kind, _KINDS)
-        od = self.french / 3.0
-        if self.inner_diameter_mm is None:
-            s(self, "inner_diameter_mm", od - 2.0 * DEFAULT_WALL_THICKNESS_MM)
-        else:
-            s(self, "inner_diameter_mm", _scalar_field("inner_diameter_mm", self.inner_diameter_mm, "mm",
-                                                       0.0, od, low_inclusive=False, high_inclusive=False))
+        s(self, "wall_thickness_mm", _scalar_field("wall_thickness_mm", self.wall_thickness_mm, "mm",
+                                                   0.05, self.french / 6.0, high_inclusive=False))
         s(self, "loss_coefficient", _scalar_field("loss_coefficient", self.loss_coefficient, "1", 0.0, 20.0))
 
     @property
     def outer_diameter_mm(self) -> float:
         """Outer diameter [mm] = French / 3."""
         return self.french / 3.0
+
+    @property
+    def inner_diameter_mm(self) -> float:
+        """Inner diameter [mm] = outer diameter - 2 x wall thickness."""
+        return self.french / 3.0 - 2.0 * self.wall_thickness_mm
 
     @property
     def prime_ml(self) -> float:

@@ -119,7 +119,16 @@ def test_cannula_geometry_from_french_size():
     assert c.outer_diameter_mm == pytest.approx(5.0)                       # Fr / 3
     assert c.inner_diameter_mm == pytest.approx(5.0 - 2 * circuit.DEFAULT_WALL_THICKNESS_MM)
     assert c.prime_ml == pytest.approx(math.pi * (c.inner_diameter_mm / 20) ** 2 * 20)
-    assert Cannula("y", 15, 20, "return", inner_diameter_mm=4.0).inner_diameter_mm == 4.0
+    assert Cannula("y", 15, 20, "return", wall_thickness_mm=0.5).inner_diameter_mm == pytest.approx(4.0)
+
+
+def test_replace_french_size_keeps_the_cannula_consistent():
+    # A variant made with dataclasses.replace must get the bore of its new size.
+    import dataclasses
+    c = Cannula("x", 21, 20, "drainage")
+    big = dataclasses.replace(c, french=29)
+    assert big.inner_diameter_mm == pytest.approx(29 / 3 - 2 * circuit.DEFAULT_WALL_THICKNESS_MM)
+    assert float(big.pressure_drop_mmhg(4.0)) < float(c.pressure_drop_mmhg(4.0))
 
 
 def test_tubing_matches_hand_computed_poiseuille():
@@ -439,8 +448,8 @@ def test_pump_data_rejects_unknown_name():
     ("french", "Fr", float("nan")),
     ("length_cm", "cm", -3.0),
     ("length_cm", "cm", "55"),
-    ("inner_diameter_mm", "mm", 10.0),      # larger than the outer diameter
-    ("inner_diameter_mm", "mm", 0.0),
+    ("wall_thickness_mm", "mm", 3.0),       # no bore left: 2 x 3 mm > 17 Fr / 3
+    ("wall_thickness_mm", "mm", 0.0),
     ("loss_coefficient", "1", -0.1),
 ])
 def test_cannula_fields_rejected(field, units, bad):
