@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecmolib import blood, circuit, hemodynamics, oxygenator, patients
+from ecmolib import blood, circuit, hemodynamics, oxygenator, patients, va, vv
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -76,6 +76,21 @@ def model_figures():
     med, p95 = timed(lambda: circuit.operating_point(c, rpms, venous_pressure_mmhg=8.0,
                                                      arterial_pressure_mmhg=pas), repeat=10)
     lines.append(fmt_ms("circuit.operating_point, 200x200 grid (rpm x pressure)", med, p95))
+    return lines
+
+
+def steady_state_figures():
+    adult = patients.ADULT
+    lines = []
+    med, p95 = timed(lambda: vv.steady_state(adult, 3.5, shunt_fraction=1.0), repeat=10)
+    lines.append(fmt_ms("vv.steady_state, one state (dead lungs, 3.5 L/min)", med, p95))
+    med, p95 = timed(lambda: va.steady_state(adult, 4.0, native_output_l_min=1.0, shunt_fraction=0.8,
+                                             fio2=0.5), repeat=10)
+    lines.append(fmt_ms("va.steady_state, one state (femoral, 4 L/min)", med, p95))
+    qec = np.linspace(2.0, 7.0, 200)
+    co = np.linspace(3.0, 9.0, 200)[:, None]
+    med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0), repeat=5)
+    lines.append(fmt_ms("vv.steady_state, 200x200 grid (ECMO flow x cardiac output)", med, p95))
     return lines
 
 
@@ -139,7 +154,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     header = (f"# ecmolib benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
               f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
-    lines = [header, *model_figures(), *hemodynamics_figures(), *widget_figures()]
+    lines = [header, *model_figures(), *steady_state_figures(), *hemodynamics_figures(), *widget_figures()]
     if not args.quick:
         lines += notebook_figures()
     text = "\n".join(lines) + "\n"
