@@ -29,8 +29,10 @@ Curran-Everett 2006) with the exchange ratio :math:`R`:
     P_AO_2 = F_IO_2 (P_B - 47) - P_ACO_2\\left[F_IO_2 + \\frac{1 - F_IO_2}{R}\\right]
 
 The two are solved together for the end-capillary pH (hence PACO2 and, on
-the Van Slyke line, the CO2 content with its Haldane term) with
-:func:`scipy.optimize.elementwise.find_root`. Arterial (pulmonary-venous)
+the Van Slyke line, the CO2 content with its Haldane term) by a vectorised
+secant iteration (:func:`scipy.optimize.newton`) inside the bracket of the
+model's pH range, with :func:`scipy.optimize.elementwise.find_root` for any
+element it misses. Arterial (pulmonary-venous)
 blood is the shunt and the end-capillary blood mixed by **content**.
 
 This module also holds the machinery that :mod:`ecmolib.vv` and
@@ -56,7 +58,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import elementwise
 
 from ecmolib import blood, oxygenator, patients
 from ecmolib._validation import checked, fraction, result
@@ -521,8 +522,11 @@ def _ventilated_units(cv_co2, qv, va, fio2, pb, rer, hb, p50, be, t):
         if np.any(inside):
             j = np.flatnonzero(inside)
             sub = tuple(x[j] for x in args)
-            res = elementwise.find_root(_lung_balance, (lo[idx][j], hi[idx][j]), args=sub)
-            sol[j] = res.x
+            # Secant iteration from pH 7.4 (scipy.optimize.newton), with a
+            # bracketing elementwise.find_root for any element it misses.
+            lo_j, hi_j = lo[idx][j], hi[idx][j]
+            x0 = np.clip(7.40, lo_j + 1e-3 * (hi_j - lo_j), hi_j - 1e-3 * (hi_j - lo_j))
+            sol[j] = oxygenator._solve1d(_lung_balance, x0, lo_j, hi_j, sub)
         exact = (f_lo == 0.0)
         sol[exact] = lo[idx][exact]
         ph[idx] = sol
@@ -574,11 +578,56 @@ def _check_ventilated_units(u, qv, rtol=1e-7, ventilation_given=True):
 _BALANCE_RTOL = 1e-9
 _BALANCE_RTOL_FALLBACK = 1e-6
 _MAX_ITER = 60
-#: Relative forward-difference step of the Newton Jacobian. Larger than the
-#: usual sqrt(eps) because the oxygenator's quadrature makes its output
-#: piecewise smooth at the 1e-5 level (a step of 1e-4 steps over that).
-_FD_STEP = 1e-4
+#: Relative forward-difference step of the Newton Jacobian. The oxygenator's
+#: output is smooth (closed-form O2 path) and its inner solves converge to
+#: about 1e-12 relative, so a step of 1e-6 leaves a Jacobian error near 1e-6.
+_FD_STEP = 1e-6
+#: Refresh an element's Jacobian by forward differences only when its
+#: residual fell by less than this factor in the last (Broyden-updated) step.
+_REFRESH_RATIO = 0.5
 _PO2_FLOOR_MMHG = 0.01  # lowest venous PO2 the solver explores (SO2 ~ 1e-7)
+
+
+def _ph_from_pco2(pco2, hb, be):
+    r"""pH on the Van Slyke line for PCO2 (flat arrays inside the blood model's range).
+
+    The same equation as :attr:`ecmolib.blood.BloodGas.ph`,
+    :math:`f(pH) = s\,P_{CO_2} 10^{pH - pK} - HCO_3^{VS}(pH) = 0`, solved by
+    vectorised Newton (:func:`scipy.optimize.newton`, analytic derivative)
+    from pH 7.8: f is increasing and convex, so Newton from the right
+    converges monotonically. Elements that do not converge fall back to the
+    bracketing solver of :mod:`ecmolib.blood`.
+    """
+    sol = blood.CO2_SOLUBILITY_MMOL_L_MMHG
+    beta = blood._VS_BUFFER_HB * hb + blood._VS_BUFFER_PLASMA
+
+    def f(ph, pco2, hb, be, beta):
+        return sol * pco2 * 10.0 ** (ph - blood.PK_CARBONIC_ACID) - blood._hco3_van_slyke(ph, hb, be)
+
+    def f_prime(ph, pco2, hb, be, beta):
+        return np.log(10.0) * sol * pco2 * 10.0 ** (ph - blood.PK_CARBONIC_ACID) + beta
+
+    x0 = np.full(np.shape(pco2), blood._PH_MAX)
+    ph, ok = oxygenator._newton(f, x0, f_prime, (pco2, hb, be, beta), 1e-13)
+    ok &= np.isfinite(ph) & (ph >= blood._PH_MIN) & (ph <= blood._PH_MAX)
+    if not np.all(ok):
+        bad = ~ok
+        ph = np.array(ph, dtype=float)
+        ph[bad] = blood._ph_solve(pco2[bad], hb[bad], be[bad])
+    return ph
+
+
+def _blood_props(po2, pco2, hb, p50, be, t):
+    """pH, SO2, O2 and CO2 contents [mL/dL] of blood states (flat arrays, in range).
+
+    The fast, unchecked equivalent of the derived properties of
+    :class:`ecmolib.blood.BloodGas` for the balance solver's trial points.
+    """
+    ph = _ph_from_pco2(pco2, hb, be)
+    so2 = blood._sat(po2, p50, ph, pco2, t)
+    o2c = blood.HUFNER_ML_PER_G * hb * so2 + blood.O2_SOLUBILITY_ML_DL_MMHG * po2
+    co2c = blood._co2_douglas(pco2, ph, so2, hb, t)
+    return ph, so2, o2c, co2c
 
 
 def _pco2_bounds(hb, be):
@@ -599,12 +648,14 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
 
     Each iteration evaluates, in one stacked call, every unconverged element
     at its point and, where its Jacobian is refreshed, at two
-    forward-difference points (relative step :data:`_FD_STEP`); a Jacobian is
-    kept (chord step, one point) while the residual keeps falling tenfold per
-    step. The 2x2 Newton system is solved in closed form, the step limited
+    forward-difference points (relative step :data:`_FD_STEP`). Otherwise
+    the Jacobian is kept and corrected by Broyden's rank-one update from the
+    last step (one point instead of three); it is refreshed by differences
+    when the residual fell by less than :data:`_REFRESH_RATIO` in a step.
+    The 2x2 Newton system is solved in closed form, the step limited
     (PO2 by half, PCO2 by 30 %, then into the model's bounds), and elements
     retire once their balances close to 1e-9 relative (1e-6 accepted at the
-    end where the oxygenator's piecewise-smooth output stalls Newton).
+    end where round-off stalls Newton).
     Returns the last evaluated points with their ``aux``, a boolean array of
     elements that did not converge, and their last residuals.
 
@@ -625,6 +676,7 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
     jac = np.zeros((2, 2, n))
     fresh = np.ones(n, dtype=bool)  # elements whose Jacobian is (re)computed this pass
     norm_prev = np.full(n, np.inf)
+    evaluated = np.zeros(n, dtype=bool)
     pinned = np.zeros(n, dtype=int)  # passes spent pushing against a bound
     given_up = np.zeros(n, dtype=bool)
     x_prev = None
@@ -659,6 +711,22 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
             aux_out = {key: np.full(n, np.nan) for key in aux}
         for key, v in aux.items():
             aux_out[key][ia] = v[:m]
+        # Broyden's rank-one update of the kept Jacobians (elements without
+        # fresh difference points that were evaluated before), with the step
+        # measured relative to the point (PO2 and PCO2 differ in scale):
+        # J += (dF - J dx) (W dx)^T / (dx^T W dx), W = diag(1/x^2).
+        upd = ia[~fresh[ia] & evaluated[ia]]
+        if upd.size:
+            pos = np.searchsorted(ia, upd)
+            dx = xa[:, pos] - x_at[:, upd]
+            df = f0[:, pos] - f_last[:, upd]
+            wdx = dx / np.maximum(x_at[:, upd], 1e-12) ** 2
+            denom = np.sum(dx * wdx, axis=0)
+            good = denom > 0
+            r = df - np.einsum("ijn,jn->in", jac[:, :, upd], dx)
+            corr = r[:, None, :] * wdx[None, :, :] / np.where(good, denom, 1.0)
+            jac[:, :, upd] += np.where(good, corr, 0.0)
+        evaluated[ia] = True
         f_last[:, ia] = f0
         x_at[:, ia] = xa
         if k:
@@ -672,7 +740,7 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
         # step (chord steps cost one point instead of three); refresh it
         # otherwise.
         norm = np.max(rel, axis=0)
-        fresh[ia] = norm > 0.1 * norm_prev[ia]
+        fresh[ia] = norm > _REFRESH_RATIO * norm_prev[ia]
         norm_prev[ia] = norm
         keep = ~ok
         if not np.any(keep):

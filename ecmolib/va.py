@@ -361,11 +361,10 @@ def _native_fractions(qn, qec, cannulation):
 def _va_evaluate(ox, P):
     def evaluate(x, idx):
         po2, pco2 = x
-        ven = blood.BloodGas(po2_mmhg=po2, pco2_mmhg=pco2, hb_g_dl=P["hb"][idx], p50_mmhg=P["p50"][idx],
-                             base_excess_mmol_l=P["be"][idx], temperature_c=P["t"][idx])
-        cv_o2 = np.asarray(ven.o2_content_ml_dl, dtype=float)
-        cv_co2 = np.asarray(ven.co2_content_ml_dl, dtype=float)
-        t_o2, t_co2, post_po2, post_pco2, dp = vv._exchange_points(ox, ven, P, idx)
+        ph, so2, cv_o2, cv_co2 = lungs._blood_props(po2, pco2, P["hb"][idx], P["p50"][idx],
+                                                    P["be"][idx], P["t"][idx])
+        t_o2, t_co2, post_po2, post_pco2, dp = vv._exchange_points(
+            ox, (po2, pco2, ph, so2, cv_o2, cv_co2), P, idx)
         qn = P["qn"][idx]
         l_o2, l_co2, cn_o2, cn_co2, u, qv = vv._lung_terms(cv_o2, cv_co2, qn, P, idx)
         F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
@@ -543,8 +542,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
 
     # Branch and region contents.
     post = vv._state(aux["post_po2"], aux["post_pco2"], P, shape)
-    cp_o2 = np.asarray(post.o2_content_ml_dl, dtype=float).reshape(-1)
-    cp_co2 = np.asarray(post.co2_content_ml_dl, dtype=float).reshape(-1)
+    ((_, cp_o2, cp_co2),) = vv._props([(aux["post_po2"], aux["post_pco2"])], P)
     phi, zone = _native_fractions(P["qn"], P["qec"], cannulation)
     qs = P["qn"] + P["qec"]
     region_phi = {}
@@ -568,10 +566,10 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
 
     # Tissue exchange recomputed from the reported streams (native and ECMO
     # arterial blood, mixed venous blood).
-    n_o2 = np.asarray(native.o2_content_ml_dl, dtype=float).reshape(-1)
-    n_co2 = np.asarray(native.co2_content_ml_dl, dtype=float).reshape(-1)
-    v_o2 = np.asarray(venous.o2_content_ml_dl, dtype=float).reshape(-1)
-    v_co2 = np.asarray(venous.co2_content_ml_dl, dtype=float).reshape(-1)
+    props = vv._props([(po2s[0], pco2s[0]), (x[0], x[1])]
+                      + [(po2s[i + 1], pco2s[i + 1]) for i in range(len(REGIONS))], P)
+    (_, n_o2, n_co2), (v_so2, v_o2, v_co2) = props[0], props[1]
+    region_so2 = {k: r(props[i + 2][0]) for i, k in enumerate(REGIONS)}
     tissue_o2 = 10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2 - qs * v_o2)
     tissue_co2 = 10.0 * (qs * v_co2 - P["qn"] * n_co2 - P["qec"] * cp_co2)
     zone_names = np.array(SEGMENTS)[zone].reshape(shape)
@@ -579,17 +577,17 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     region_flows = {k: sum(parts.values()) * qs for k, parts in REGIONS.items()}
     return VASteadyState(
         mixing_zone=str(zone_names[()]) if not shape else zone_names,
-        region_so2={k: g.so2 for k, g in regions.items()},
+        region_so2=region_so2,
         region_po2_mmhg={k: g.po2_mmhg for k, g in regions.items()},
         region_native_fraction={k: r(v) for k, v in region_phi.items()},
         region_flow_l_min={k: r(v) for k, v in region_flows.items()},
-        sao2_right_radial=regions["right_arm"].so2,
+        sao2_right_radial=region_so2["right_arm"],
         do2_ml_min=r(10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2)),
         native_arterial=native,
         post_oxygenator=post,
         venous=venous,
         end_capillary=end_cap,
-        svo2=venous.so2,
+        svo2=r(v_so2),
         ecmo_flow_l_min=r(P["qec"]),
         native_output_l_min=r(P["qn"]),
         systemic_flow_l_min=r(qs),

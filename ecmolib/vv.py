@@ -432,7 +432,7 @@ def _flat(shape, **arrays):
 
 def _guess_po2(so2, hb, p50, pco2, be, t):
     """PO2 [mmHg] with saturation so2 at the given PCO2 (pH on the Van Slyke line)."""
-    ph = blood._ph_solve(pco2, hb, be)
+    ph = lungs._ph_from_pco2(pco2, hb, be)
     return blood._sev_inv(so2) / blood._shift_factor(p50, ph, pco2, t)
 
 
@@ -449,38 +449,38 @@ def _post_guess(P):
     return blood.HUFNER_ML_PER_G * P["hb"] + blood.O2_SOLUBILITY_ML_DL_MMHG * po2
 
 
-def _exchange_points(ox, pre, P, idx):
-    """Oxygenator exchange at the points of ``pre`` (BloodGas) for elements ``idx``.
+def _exchange_points(ox, inlet, P, idx):
+    """Oxygenator exchange at trial inlet states for elements ``idx``.
 
-    Returns O2 transfer, CO2 removal, outlet PO2 and PCO2 and pressure drop;
-    points without pump flow exchange nothing (outlet = inlet).
+    ``inlet`` is a tuple of flat arrays ``(po2, pco2, ph, so2, o2c, co2c)``
+    (from :func:`ecmolib.lungs._blood_props`). Calls the oxygenator's
+    unchecked core directly: the points lie inside the ranges by
+    construction. Returns O2 transfer, CO2 removal, outlet PO2 and PCO2 and
+    pressure drop; points without pump flow exchange nothing (outlet =
+    inlet).
     """
+    po2, pco2, ph, so2, o2c, co2c = inlet
     m = idx.size
     q = P["qec"][idx]
     o2 = np.zeros(m)
     co2 = np.zeros(m)
-    po2_out = np.array(np.broadcast_to(pre.po2_mmhg, (m,)), dtype=float)
-    pco2_out = np.array(np.broadcast_to(pre.pco2_mmhg, (m,)), dtype=float)
+    po2_out = np.array(po2, dtype=float)
+    pco2_out = np.array(pco2, dtype=float)
     dp = np.zeros(m)
     on = q > 0
     if np.any(on):
-        if np.all(on):
-            inlet = pre
-        else:
-            inlet = blood.BloodGas(
-                po2_mmhg=po2_out[on], pco2_mmhg=pco2_out[on], hb_g_dl=P["hb"][idx][on],
-                p50_mmhg=P["p50"][idx][on], base_excess_mmol_l=P["be"][idx][on],
-                temperature_c=P["t"][idx][on],
-            )
-        ex = _oxy.exchange(
-            ox, inlet, q[on], sweep_l_min=P["sweep"][idx][on], fdo2=P["fdo2"][idx][on],
-            barometric_pressure_mmhg=P["pb"][idx][on],
+        sel = (lambda a: a) if np.all(on) else (lambda a: a[on])
+        ex = _oxy._exchange_flat(
+            ox, _oxy._diffusing_capacity(_oxy._healthy(ox)), _oxy._conductance(_oxy._healthy(ox)),
+            sel(pco2), sel(P["hb"][idx]), sel(P["p50"][idx]), sel(P["be"][idx]), sel(P["t"][idx]),
+            sel(ph), sel(so2), sel(o2c), sel(co2c), sel(q), sel(P["sweep"][idx]), sel(P["fdo2"][idx]),
+            sel(P["pb"][idx]),
         )
-        o2[on] = ex.o2_transfer_ml_min
-        co2[on] = ex.co2_removal_ml_min
-        po2_out[on] = ex.outlet.po2_mmhg
-        pco2_out[on] = ex.outlet.pco2_mmhg
-        dp[on] = ex.pressure_drop_mmhg
+        o2[on] = ex["o2"]
+        co2[on] = ex["co2"]
+        po2_out[on] = ex["po2"]
+        pco2_out[on] = ex["pco2"]
+        dp[on] = _oxy.pressure_drop_mmhg(ox, ex["q"], hb_g_dl=ex["hb"], temperature_c=ex["temp"])
     return o2, co2, po2_out, pco2_out, dp
 
 
@@ -565,6 +565,22 @@ def _invert(o2c, co2c, P, rows):
     def tile(a):
         return np.tile(a, k)
 
+    o2_all, co2_all = np.concatenate(o2c), np.concatenate(co2c)
+    hb, p50, be, t = tile(P["hb"]), tile(P["p50"]), tile(P["be"]), tile(P["t"])
+    try:
+        # Fast path: the oxygenator's unchecked content inversion (the same
+        # equations and 1e-13 match as BloodGas.from_contents, Newton instead
+        # of bracketing); anything unusual goes to the checked path below,
+        # which raises the explanatory errors.
+        with np.errstate(all="ignore"):
+            so2 = np.clip(o2_all / (blood.HUFNER_ML_PER_G * hb), 0.0, 1.0)
+            po2, pco2 = _oxy._outlet_from_contents(o2_all, co2_all, so2, hb, p50, be, t)
+        fast_ok = bool(np.all(np.isfinite(po2) & np.isfinite(pco2) & (po2 > 0.0) & (po2 <= blood._PO2_MAX)
+                              & (pco2 > 0.0) & (pco2 <= blood._PCO2_MAX)))
+    except (ValueError, RuntimeError):
+        fast_ok = False
+    if fast_ok:
+        return list(po2.reshape(k, n)), list(pco2.reshape(k, n))
     try:
         g = blood.BloodGas.from_contents(
             np.concatenate(o2c), np.concatenate(co2c), hb_g_dl=tile(P["hb"]), p50_mmhg=tile(P["p50"]),
@@ -578,6 +594,28 @@ def _invert(o2c, co2c, P, rows):
     po2 = np.asarray(g.po2_mmhg, dtype=float).reshape(k, n)
     pco2 = np.asarray(g.pco2_mmhg, dtype=float).reshape(k, n)
     return list(po2), list(pco2)
+
+
+def _props(pairs, P):
+    """SO2, O2 and CO2 contents of several (PO2, PCO2) streams, one stacked call.
+
+    ``pairs`` is a list of (flat PO2, flat PCO2) arrays; returns a list of
+    (so2, o2c, co2c) flat arrays: the derived properties of
+    :class:`ecmolib.blood.BloodGas`, computed by the solver's fast kernel
+    (:func:`ecmolib.lungs._blood_props`) instead of one pH root finding per
+    state.
+    """
+    k = len(pairs)
+    n = P["hb"].size
+
+    def tile(a):
+        return np.tile(a, k)
+
+    po2 = np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p, _ in pairs])
+    pco2 = np.concatenate([np.asarray(c, dtype=float).reshape(-1) for _, c in pairs])
+    _, so2, o2c, co2c = lungs._blood_props(po2, pco2, tile(P["hb"]), tile(P["p50"]), tile(P["be"]),
+                                           tile(P["t"]))
+    return [(so2[i * n:(i + 1) * n], o2c[i * n:(i + 1) * n], co2c[i * n:(i + 1) * n]) for i in range(k)]
 
 
 def _state(po2, pco2, P, shape):
@@ -596,11 +634,10 @@ def _state(po2, pco2, P, shape):
 def _vv_evaluate(ox, P):
     def evaluate(x, idx):
         po2, pco2 = x
-        pre = blood.BloodGas(po2_mmhg=po2, pco2_mmhg=pco2, hb_g_dl=P["hb"][idx], p50_mmhg=P["p50"][idx],
-                             base_excess_mmol_l=P["be"][idx], temperature_c=P["t"][idx])
-        cpre_o2 = np.asarray(pre.o2_content_ml_dl, dtype=float)
-        cpre_co2 = np.asarray(pre.co2_content_ml_dl, dtype=float)
-        t_o2, t_co2, post_po2, post_pco2, dp = _exchange_points(ox, pre, P, idx)
+        ph, so2, cpre_o2, cpre_co2 = lungs._blood_props(po2, pco2, P["hb"][idx], P["p50"][idx],
+                                                        P["be"][idx], P["t"][idx])
+        t_o2, t_co2, post_po2, post_pco2, dp = _exchange_points(
+            ox, (po2, pco2, ph, so2, cpre_o2, cpre_co2), P, idx)
         co, qeff, reff = P["co"][idx], P["qeff"][idx], P["reff"][idx]
         with np.errstate(divide="ignore", invalid="ignore"):
             back = np.where(qeff > 0, reff / (10.0 * np.where(qeff > 0, qeff, 1.0)), 0.0)
@@ -655,15 +692,19 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     **Numerics.** Unknowns: the pre-oxygenator PO2 and PCO2 of each
     element. A vectorised Newton iteration with a forward-difference
     Jacobian (all elements and both difference points in one oxygenator
-    call; the Jacobian is reused while convergence is fast) closes both
-    balances to 1e-9 of VO2 and VCO2 in 6-9 passes, about 11 oxygenator
-    evaluations per element (the private ``lungs._solve_balances``; its
-    docstring says why no ``scipy.optimize`` multivariate routine fits
-    40 000 independent 2x2 systems). Every one-dimensional root finding
-    inside (oxygenator, lungs, content to pressure) uses
-    :func:`scipy.optimize.elementwise.find_root`. Cost: a single state takes
-    tens of milliseconds; a 200 x 200 grid several seconds, about 90 % of it
-    in :func:`ecmolib.oxygenator.exchange`.
+    call), kept between passes and corrected by Broyden's rank-one update,
+    closes both balances to 1e-9 of VO2 and VCO2 in 6-8 passes, about 8
+    oxygenator evaluations per element (the private
+    ``lungs._solve_balances``; its docstring says why no ``scipy.optimize``
+    multivariate routine fits 40 000 independent 2x2 systems). The trial
+    points skip input checking (they lie inside the ranges by construction)
+    and call the oxygenator's unchecked core. The one-dimensional root
+    findings inside (oxygenator, lungs, content to pressure) use vectorised
+    :func:`scipy.optimize.newton` from close first guesses, with
+    :func:`scipy.optimize.elementwise.find_root` on a bracket for any element
+    that does not converge. Cost on one core: about 15 ms for a single
+    state and under a second for a 200 x 200 grid, about two thirds of it
+    in the oxygenator.
 
     Parameters
     ----------
@@ -849,10 +890,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     end_cap = _state(np.where(perfused, aux["ec_po2"], pa_po2), np.where(perfused, aux["ec_pco2"], pa_pco2),
                      P, shape)
 
-    a_o2 = np.asarray(arterial.o2_content_ml_dl, dtype=float).reshape(-1)
-    a_co2 = np.asarray(arterial.co2_content_ml_dl, dtype=float).reshape(-1)
-    v_o2 = np.asarray(venous.o2_content_ml_dl, dtype=float).reshape(-1)
-    v_co2 = np.asarray(venous.co2_content_ml_dl, dtype=float).reshape(-1)
+    (a_so2, a_o2, a_co2), (v_so2, v_o2, v_co2) = _props([(art_po2, art_pco2), (ven_po2, ven_pco2)], P)
     tissue_o2 = 10.0 * P["co"] * (a_o2 - v_o2)
     tissue_co2 = 10.0 * P["co"] * (v_co2 - a_co2)
 
@@ -862,10 +900,10 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     va_used = P["va"] if "va" in P else P["va_ratio"] * aux["qv"]
     limited = (1.0 - P["rec"]) * P["qec"] > P["co"]
     return VVSteadyState(
-        sao2=arterial.so2,
+        sao2=r(a_so2),
         pao2_mmhg=arterial.po2_mmhg,
         paco2_mmhg=arterial.pco2_mmhg,
-        svo2=venous.so2,
+        svo2=r(v_so2),
         do2_ml_min=r(10.0 * P["co"] * a_o2),
         arterial=arterial,
         venous=venous,

@@ -237,3 +237,29 @@ def test_no_nan_leaves_the_module():
               r.alveolar_po2_mmhg, r.alveolar_pco2_mmhg):
         assert np.all(np.isfinite(x))
     assert isinstance(r.arterial, blood.BloodGas)
+
+
+# ---------------------------------------------------------------------------
+# Fast kernels of the balance solver agree with the checked blood model
+# ---------------------------------------------------------------------------
+class TestSolverKernels:
+    def test_ph_and_contents_equal_bloodgas(self):
+        # The solver's unchecked pH / SO2 / contents (Newton on the Van
+        # Slyke line) against BloodGas (bracketing root finding): the same
+        # equations, so 1e-12 relative (both converge to machine precision).
+        rng = np.random.default_rng(3)
+        n = 200
+        hb = rng.uniform(4.0, 20.0, n)
+        be = rng.uniform(-10.0, 10.0, n)
+        lo, hi = lungs._pco2_bounds(hb, be)
+        pco2 = lo + rng.uniform(0.0, 1.0, n) * (hi - lo)
+        po2 = rng.uniform(5.0, 600.0, n)
+        p50 = rng.uniform(20.0, 32.0, n)
+        t = rng.uniform(30.0, 40.0, n)
+        ph, so2, o2c, co2c = lungs._blood_props(po2, pco2, hb, p50, be, t)
+        g = BloodGas(po2_mmhg=po2, pco2_mmhg=pco2, hb_g_dl=hb, p50_mmhg=p50, base_excess_mmol_l=be,
+                     temperature_c=t)
+        np.testing.assert_allclose(ph, g.ph, rtol=1e-12)
+        np.testing.assert_allclose(so2, g.so2, rtol=1e-11)
+        np.testing.assert_allclose(o2c, g.o2_content_ml_dl, rtol=1e-11)
+        np.testing.assert_allclose(co2c, g.co2_content_ml_dl, rtol=1e-11)

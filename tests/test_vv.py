@@ -417,3 +417,21 @@ class TestBadInput:
     def test_recirculation_fraction_undefined(self):
         _raises_named(lambda: vv.recirculation_fraction(0.7, 0.6, 0.6), "post_so2", "fraction")
         _raises_named(lambda: vv.recirculation_fraction(0.5, 1.0, 0.6), "pre_so2", "fraction")
+
+
+def test_fast_content_inversion_equals_from_contents():
+    # vv._invert's unchecked Newton path against BloodGas.from_contents
+    # (bracketing): the same equations and the same 1e-13 content match, so
+    # PO2 and PCO2 agree to 1e-9 relative (the Newton tolerance, 1e-11 mmHg,
+    # at PO2 of a few mmHg).
+    from ecmolib.blood import BloodGas
+
+    rng = np.random.default_rng(11)
+    n = 300
+    hb = rng.uniform(6.0, 16.0, n)
+    g = BloodGas(po2_mmhg=rng.uniform(15.0, 500.0, n), pco2_mmhg=rng.uniform(30.0, 70.0, n), hb_g_dl=hb)
+    P = {"hb": hb, "p50": np.full(n, 26.8), "be": np.zeros(n), "t": np.full(n, 37.0), "vo2": np.full(n, 250.0)}
+    po2, pco2 = vv._invert([np.asarray(g.o2_content_ml_dl)], [np.asarray(g.co2_content_ml_dl)], P, ["x"])
+    ref = BloodGas.from_contents(g.o2_content_ml_dl, g.co2_content_ml_dl, hb_g_dl=hb)
+    np.testing.assert_allclose(po2[0], ref.po2_mmhg, rtol=1e-9)
+    np.testing.assert_allclose(pco2[0], ref.pco2_mmhg, rtol=1e-9)
