@@ -16,7 +16,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "blood", "patients", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics", "ecpr",
+    "blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics", "ecpr",
     "plotting", "widgets", "views",
 )
 __all__ = list(_SUBMODULES)

@@ -132,7 +132,7 @@ CPR_OUTPUT_FRACTION = 0.25
 #: ("Critical oxygen delivery in conscious humans is less than 7.3 ml
 #: O2/kg/min", Anesthesiology 2000;92:407); change it with the
 #: ``max_extraction`` argument.
-MAX_O2_EXTRACTION = 0.7
+from ecmolib.tissues import MAX_O2_EXTRACTION  # noqa: E402  (the same value; defined and cited there)
 
 #: Arterial O2 saturation assumed during CPR and on ECMO: 0.97. **An
 #: assumption** (a ventilated patient with normal lungs); arterial

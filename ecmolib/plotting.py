@@ -26,11 +26,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+import re
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
 from ecmolib import _validation as _v
 
@@ -41,6 +44,9 @@ __all__ = [
     "lesson_style",
     "use_lesson_style",
     "so2_color",
+    "subscripts",
+    "PO2_TICKS_MMHG",
+    "log_po2_axis",
     "draw_circuit",
     "update_circuit",
 ]
@@ -82,6 +88,88 @@ def so2_color(so2):
     """
     s = _v.fraction("so2", so2)
     return SO2_CMAP(SO2_NORM(float(s)))
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscripts(text: str) -> str:
+    """Write the digits of gas and physiology symbols as Unicode subscripts.
+
+    Every run of digits that follows a letter directly becomes subscript
+    digits, so ``"PaO2"`` reads PaO₂ and ``"P50"`` reads P₅₀ in any text
+    (figure labels, slider descriptions) without mathtext. Digits after a
+    space, a sign or another digit's run end (numbers, units) are left
+    alone.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, e.g. ``"sweep FdO2"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from ecmolib.plotting import subscripts
+    >>> subscripts("PaCO2 40 mmHg, P50 of HbF, VO2/DO2")
+    'PaCO₂ 40 mmHg, P₅₀ of HbF, VO₂/DO₂'
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str; got {type(text).__name__}")
+    return re.sub(r"(?<=[A-Za-z])\d+", lambda m: m.group().translate(_SUBSCRIPT_DIGITS), text)
+
+
+#: Tick marks of a logarithmic PO2 axis [mmHg] (:func:`log_po2_axis`).
+PO2_TICKS_MMHG = (30.0, 50.0, 100.0, 200.0, 300.0, 500.0)
+
+
+def log_po2_axis(ax, low=30.0, high=800.0, *, ticks=PO2_TICKS_MMHG, axis="y"):
+    """Make an axis a logarithmic PO2 scale with plain-number ticks.
+
+    Post-oxygenator PO2 spans 30 to several hundred mmHg; on a log scale
+    the venous, arterial and post-oxygenator ranges all stay readable. The
+    ticks are written as plain numbers (``200``, not ``2 x 10^2``) and
+    minor ticks are off.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose axis to set.
+    low, high : float
+        Axis limits [mmHg]; valid 0 < low < high.
+    ticks : sequence of float
+        Tick positions [mmHg]; default :data:`PO2_TICKS_MMHG`.
+    axis : {"y", "x"}
+        Which axis.
+
+    Returns
+    -------
+    matplotlib.axis.Axis
+        The axis that was set.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from ecmolib.plotting import log_po2_axis
+    >>> ax = Figure().add_subplot()
+    >>> _ = log_po2_axis(ax, 30.0, 800.0)
+    >>> ax.get_yscale(), [float(v) for v in ax.get_ylim()]
+    ('log', [30.0, 800.0])
+    """
+    _v.choice("axis", axis, ("x", "y"))
+    lo = float(_v.checked("low", low, "mmHg", low=0.0, low_inclusive=False))
+    hi = float(_v.checked("high", high, "mmHg", low=lo, low_inclusive=False))
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
+    target.set_major_locator(FixedLocator(list(ticks)))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+    target.set_minor_locator(NullLocator())
+    target.set_minor_formatter(NullFormatter())
+    return target
 
 
 # Schematic geometry, in axes data units (x 0..10, y 0..6).

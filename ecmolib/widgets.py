@@ -18,6 +18,20 @@ state (:meth:`Explorer.show`) is an ordinary inline figure from the same
 draw function. Tests drive both at every slider's extremes (see
 :meth:`Explorer.extreme_settings`).
 
+Draw only what moves: a draw function passes the artists its update
+function changes to :func:`live_artists`. On the explorer's live figure the
+rest of the picture (axes, ticks, labels, legends, reference curves) is
+then rendered once and kept as a bitmap, and each slider move repaints that
+bitmap and draws only the moving artists on it (matplotlib's blitting,
+with animated artists); on any other figure :func:`live_artists` does
+nothing.
+
+Slider grids: :meth:`SliderSpec.grid` lists the values a slider can take
+(views precompute the model over it), :meth:`SliderSpec.index` finds a
+value's place on it, and :meth:`SliderSpec.anchored` with
+:func:`nice_step` builds a slider scaled to a patient whose grid passes
+through the patient's own value.
+
 ipywidgets is imported only when a widget is built, so importing this module
 costs nothing outside Jupyter.
 """
@@ -25,12 +39,59 @@ costs nothing outside Jupyter.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import FigureBase
 
-__all__ = ["SliderSpec", "Explorer", "slider"]
+from ecmolib import _validation as _v
+from ecmolib.plotting import subscripts
+
+__all__ = ["SliderSpec", "Explorer", "slider", "nice_step", "live_artists"]
+
+
+def nice_step(value, per=40.0) -> float:
+    """A round slider step: the largest of 1, 2 or 5 x 10^k not above ``value / per``.
+
+    Parameters
+    ----------
+    value : float
+        The quantity the slider moves around (e.g. a patient's cardiac
+        output [L/min]); valid > 0.
+    per : float
+        Number of steps that ``value`` should at least span; valid > 0.
+
+    Returns
+    -------
+    float
+        The step, in the units of ``value``.
+
+    Examples
+    --------
+    >>> from ecmolib.widgets import nice_step
+    >>> nice_step(5.0), nice_step(250.0), nice_step(0.55)
+    (0.1, 5.0, 0.01)
+    """
+    v = float(_v.checked("value", value, "units of the slider", low=0.0, low_inclusive=False))
+    n = float(_v.checked("per", per, "steps", low=0.0, low_inclusive=False))
+    target = v / n
+    k = math.floor(math.log10(target))
+    for m in (5.0, 2.0, 1.0):
+        if m * 10.0**k <= target:
+            return m * 10.0**k
+    return 10.0**k  # pragma: no cover - m = 1 always qualifies
+
+
+def _decimals_fmt(step):
+    """Readout format with as many decimals as the step needs (``".1f"`` for 0.5)."""
+    return f".{max(0, -math.floor(math.log10(step)))}f"
 
 
 @dataclass(frozen=True)
@@ -40,7 +101,8 @@ class SliderSpec:
     Parameters
     ----------
     label : str
-        What the learner sees, e.g. ``"pump speed"``.
+        What the learner sees, e.g. ``"pump speed"``; digits after a letter
+        are shown as subscripts (``"PCO2"`` reads PCO₂).
     units : str
         Units shown after the label, e.g. ``"rpm"``; ``""`` for none.
     low, high : float
@@ -68,6 +130,99 @@ class SliderSpec:
                 f"got low={self.low}, high={self.high}, value={self.value}, step={self.step}"
             )
 
+    @classmethod
+    def anchored(cls, label, units, value, low, high, step, fmt=None) -> "SliderSpec":
+        """A slider whose grid passes through ``value`` and stays inside [``low``, ``high``].
+
+        The ends are the grid points ``value + k * step`` nearest to ``low``
+        and ``high`` from inside, so a lesson can start the slider at a
+        patient's own value (say a cardiac output of 0.55 L/min) and still
+        have round steps.
+
+        Parameters
+        ----------
+        label, units : str
+            As for :class:`SliderSpec`.
+        value : float
+            Starting position; valid [``low``, ``high``].
+        low, high : float
+            Bounds the ends must stay within.
+        step : float
+            Slider step; valid > 0 (see :func:`nice_step`).
+        fmt : str, optional
+            Readout format; default: as many decimals as ``step`` needs.
+
+        Returns
+        -------
+        SliderSpec
+
+        Examples
+        --------
+        >>> from ecmolib.widgets import SliderSpec
+        >>> s = SliderSpec.anchored("cardiac output", "L/min", 0.55, 0.11, 0.88, 0.02)
+        >>> s.low, s.high, s.value, s.fmt
+        (0.11, 0.87, 0.55, '.2f')
+        """
+        if not (low <= value <= high and step > 0):
+            raise ValueError(
+                f"slider {label!r}: need low <= value <= high and step > 0; "
+                f"got low={low}, high={high}, value={value}, step={step}"
+            )
+        lo = value - step * math.floor((value - low) / step + 1e-9)
+        hi = value + step * math.floor((high - value) / step + 1e-9)
+        return cls(label, units, round(lo, 10), round(hi, 10), value, step,
+                   _decimals_fmt(step) if fmt is None else fmt)
+
+    def grid(self) -> np.ndarray:
+        """The values the slider can take: ``low, low + step, ...`` up to ``high``.
+
+        Rounded to 10 decimals, so that a grid of 0.1 steps holds 0.3 and
+        not 0.30000000000000004.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> from ecmolib.widgets import SliderSpec
+        >>> SliderSpec("FdO2", "", 0.21, 0.25, 0.21, 0.01).grid().tolist()
+        [0.21, 0.22, 0.23, 0.24, 0.25]
+        """
+        n = math.floor((self.high - self.low) / self.step + 1e-9)
+        return np.round(self.low + self.step * np.arange(n + 1), 10)
+
+    def index(self, value, *, name, units=None) -> int:
+        """Index in :meth:`grid` of the slider position nearest to ``value``.
+
+        Parameters
+        ----------
+        value : float
+            A slider value; valid [``low``, ``high``].
+        name : str
+            The keyword the value was passed as (named in errors).
+        units : str, optional
+            Units named in errors; default :attr:`units`.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not a number or lies off the slider; the message
+            names ``name`` and ``units``.
+
+        Examples
+        --------
+        >>> from ecmolib.widgets import SliderSpec
+        >>> SliderSpec("pump speed", "rpm", 2000.0, 3000.0, 2500.0, 50.0).index(2610.0, name="rpm")
+        12
+        """
+        v = float(_v.checked(name, value, self.units if units is None else units, low=self.low, high=self.high))
+        return int(np.argmin(np.abs(self.grid() - v)))
+
 
 def slider(spec: SliderSpec, *, continuous_update: bool = True):
     """Build an ipywidgets ``FloatSlider`` from a :class:`SliderSpec`."""
@@ -76,10 +231,173 @@ def slider(spec: SliderSpec, *, continuous_update: bool = True):
     units = f" [{spec.units}]" if spec.units else ""
     return ipywidgets.FloatSlider(
         value=spec.value, min=spec.low, max=spec.high, step=spec.step,
-        description=f"{spec.label}{units}", readout_format=spec.fmt,
+        description=f"{subscripts(spec.label)}{units}", readout_format=spec.fmt,
         continuous_update=continuous_update,
         style={"description_width": "160px"}, layout={"width": "480px"},
     )
+
+
+# ---------------------------------------------------------------------------
+# Draw only what moves
+# ---------------------------------------------------------------------------
+
+
+def _artists_in(obj):
+    """The artists in ``obj``: an artist, or dicts, lists and tuples of them (other values skipped)."""
+    if isinstance(obj, (Axes, FigureBase)):
+        return []
+    if isinstance(obj, Artist):
+        return [obj]
+    if isinstance(obj, dict):
+        obj = obj.values()
+    elif not isinstance(obj, (list, tuple)):
+        return []
+    return [a for item in obj for a in _artists_in(item)]
+
+
+class _LiveCanvas(FigureCanvasAgg):
+    """Agg canvas that renders the static part of its figure once and then only the moving artists.
+
+    The moving artists are marked animated, so a full Agg draw skips them.
+    The first :meth:`draw` (and any draw after the canvas changed size or
+    dpi) renders everything else, keeps a copy of the pixels and draws the
+    moving artists on top; later draws restore the copy and draw only the
+    moving artists. :meth:`print_png` renders through :meth:`draw`;
+    ``savefig`` in any format draws the whole figure normally.
+    """
+
+    def __init__(self, figure):
+        super().__init__(figure)
+        self._moving = []
+        self._axes = ()
+        self._background = None
+        self._background_key = None
+        self._saving = False
+
+    def set_moving(self, artists):
+        """Make ``artists`` the moving ones (in drawing order) and forget the background."""
+        for a in self._moving:
+            a.set_animated(False)
+        fig = self.figure
+        axes = {ax: i for i, ax in enumerate(fig.axes)}
+
+        def drawing_order(a):
+            # As matplotlib draws a figure: its axes in order (each one's
+            # children by zorder), figure-level artists by zorder among them.
+            if a.axes in axes:
+                children = a.axes.get_children()
+                at = children.index(a) if a in children else len(children)
+                return (a.axes.get_zorder(), axes[a.axes], a.get_zorder(), at)
+            return (a.get_zorder(), len(axes), 0.0, 0)
+
+        self._moving = sorted(dict.fromkeys(artists), key=drawing_order)
+        for a in self._moving:
+            a.set_animated(True)
+        self._axes = tuple(fig.axes)
+        self._background = None
+
+    def draw(self):
+        fig = self.figure
+        if self._moving and tuple(fig.axes) != self._axes:
+            self.set_moving([])  # the figure was rebuilt without live_artists: draw it all
+        if not self._moving or self._saving:
+            super().draw()
+            return
+        renderer = self.get_renderer()
+        key = (renderer.width, renderer.height, fig.dpi)
+        if self._background is None or key != self._background_key:
+            super().draw()  # everything but the animated (moving) artists
+            self._background = self.copy_from_bbox(fig.bbox)
+            self._background_key = key
+        else:
+            renderer.restore_region(self._background)
+        for artist in self._moving:
+            artist.draw(renderer)
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_figure_kwargs):
+        # As FigureCanvasAgg.print_png, but rendered by this class's draw.
+        # savefig also passes dpi, facecolor, edgecolor, orientation and
+        # bbox_inches_restore, which it has already applied to the figure
+        # (matplotlib drops them for its own canvases).
+        self.draw()
+        mpl.image.imsave(filename_or_obj, self.buffer_rgba(), format="png", origin="upper",
+                         dpi=self.figure.dpi, metadata=metadata, pil_kwargs=pil_kwargs)
+
+    def print_figure(self, *args, **kwargs):
+        # savefig (any format, dpi or bbox): a plain full draw with every artist.
+        for a in self._moving:
+            a.set_animated(False)
+        self._saving = True
+        try:
+            return super().print_figure(*args, **kwargs)
+        finally:
+            self._saving = False
+            for a in self._moving:
+                a.set_animated(True)
+
+
+def live_artists(fig, artists):
+    """Mark the artists a slider moves, so the live figure redraws only them.
+
+    On an :class:`Explorer`'s live figure (a ``Figure`` on a plain Agg
+    canvas with no pyplot manager) the given artists become the *moving*
+    ones: they are marked animated, the next canvas draw renders the rest
+    of the figure once and caches its pixels
+    (``copy_from_bbox``), and every later draw restores that background
+    (``restore_region``) and draws only the moving artists on it. The
+    cached background is dropped when the canvas changes size or dpi
+    (compared through the renderer's width and height and the figure's
+    dpi), when the figure's axes change, and by a later call of this
+    function. ``savefig`` of the figure still draws every artist.
+
+    On any other figure (pyplot or inline figures, other backends) this
+    does nothing, so a view can call it unconditionally.
+
+    The moving artists are drawn after the whole static picture, in their
+    own drawing order: a moving artist that passes under a static one in
+    its axes (a legend, say) is drawn over it instead. Everything the
+    update function changes must be among the moving artists; anything
+    else is frozen as first drawn.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure the view drew into.
+    artists : Artist, or dict, list or tuple of them (nested)
+        The artists the view's update function changes, e.g. the dict a
+        ``draw_*`` function returns; values that are not artists (numbers,
+        arrays) and axes are skipped.
+
+    Returns
+    -------
+    artists
+        The ``artists`` argument, unchanged (so a view can write
+        ``kept[fig] = live_artists(fig, draw_view(...))``).
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from matplotlib.figure import Figure
+    >>> from ecmolib.widgets import live_artists
+    >>> fig = Figure()
+    >>> _ = FigureCanvasAgg(fig)
+    >>> (line,) = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> _ = live_artists(fig, {"line": line})
+    >>> line.get_animated()
+    True
+    """
+    canvas = fig.canvas
+    if canvas.manager is not None or type(canvas) not in (FigureCanvasAgg, _LiveCanvas):
+        return artists
+    if not isinstance(canvas, _LiveCanvas):
+        canvas = _LiveCanvas(fig)
+    canvas.set_moving(_artists_in(artists))
+    return artists
+
+
+# ---------------------------------------------------------------------------
+# The explorer
+# ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -92,6 +410,8 @@ class Explorer:
         ``draw(fig, **values) -> dict`` draws the state for the slider
         values into the matplotlib figure ``fig`` (which is empty) and
         returns the numbers it showed (floats), which tests check for NaN.
+        It should pass the artists that ``update`` changes to
+        :func:`live_artists`.
     specs : dict of str to SliderSpec
         One entry per keyword argument of ``draw``.
     update : callable, optional
@@ -132,8 +452,11 @@ class Explorer:
         return numbers
 
     def refresh(self, **values) -> dict:
-        """Bring the live figure to ``values`` and re-render it: what a slider move runs."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        """Bring the live figure to ``values`` and re-render it: what a slider move runs.
+
+        The PNG is written with zlib level 1 (fast; the encode is the
+        largest cost after the draw).
+        """
         from matplotlib.figure import Figure
 
         values = {**self.defaults(), **values}
@@ -147,7 +470,7 @@ class Explorer:
             self.figure.clear()
             numbers = self.draw(self.figure, **values)
         buf = io.BytesIO()
-        self.figure.canvas.print_png(buf)
+        self.figure.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
         if self.image is not None:
             self.image.value = buf.getvalue()
         return numbers

@@ -1,7 +1,10 @@
 """Every lesson widget at both ends of every slider: no exception, no NaN, no
 warning (pytest turns warnings into errors), and the same view function the
-widget calls. Also the plotting helpers' own contracts."""
+widget calls. Also the contracts of the shared helpers: the plotting
+helpers, the slider grids and the live figure that redraws only what moves
+(ecmolib.widgets.live_artists)."""
 
+import io
 import math
 
 import matplotlib
@@ -9,7 +12,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 from ecmolib import circuit, plotting, views, widgets  # noqa: E402
 
@@ -74,3 +82,167 @@ def test_draw_circuit_flags_suction():
     fig, ax = plt.subplots()
     plotting.draw_circuit(ax, point, drainage_so2=0.6, return_so2=1.0, rpm=5500.0)
     assert any("SUCTION" in t.get_text() for t in ax.texts)
+
+
+# ---------------------------------------------------------------------------
+# ecmolib.widgets: draw only what moves (live_artists)
+# ---------------------------------------------------------------------------
+
+
+class _CountingLine(Line2D):
+    """A static line that counts how often it is drawn."""
+
+    draws = 0
+
+    def draw(self, renderer):
+        type(self).draws += 1
+        super().draw(renderer)
+
+
+def _live_figure(dpi=80):
+    fig = Figure(figsize=(4.0, 3.0), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    _CountingLine.draws = 0
+    ax.add_line(_CountingLine([0, 1], [1, 0], color="0.6", lw=3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    (moving,) = ax.plot([0, 1], [0, 0.5], color="tab:red", lw=2)
+    label = fig.text(0.5, 0.95, "start", ha="center")
+    return fig, {"line": moving, "label": label, "note": 3.0}
+
+
+def _pixels(fig, **kwargs):
+    buf = io.BytesIO()
+    fig.canvas.print_png(buf, **kwargs)
+    return plt.imread(io.BytesIO(buf.getvalue()))
+
+
+def _full_draw_pixels(fig):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return plt.imread(io.BytesIO(buf.getvalue()))
+
+
+def test_live_artists_does_nothing_on_pyplot_figures():
+    fig = plt.figure()
+    (line,) = fig.add_subplot().plot([0, 1], [0, 1])
+    canvas = fig.canvas
+    assert widgets.live_artists(fig, {"line": line})["line"] is line
+    assert fig.canvas is canvas and not line.get_animated()
+    bare = Figure()  # no Agg canvas at all
+    (line,) = bare.add_subplot().plot([0, 1], [0, 1])
+    widgets.live_artists(bare, [line])
+    assert not line.get_animated()
+
+
+def test_live_figure_redraws_only_the_moving_artists_and_shows_the_full_picture():
+    fig, moving = _live_figure()
+    widgets.live_artists(fig, moving)
+    first = _pixels(fig)
+    assert _CountingLine.draws == 1
+    moving["line"].set_ydata([0.5, 1.0])
+    moving["label"].set_text("moved")
+    fast = _pixels(fig, pil_kwargs={"compress_level": 1})
+    assert _CountingLine.draws == 1  # the static line came from the cached background
+    assert np.abs(fast - first).max() > 0.1  # the moving artists did move
+    full = _full_draw_pixels(fig)
+    assert _CountingLine.draws == 2  # savefig draws everything, moving artists included
+    assert fast.shape == full.shape
+    # Moving artists are painted over the static ones rather than between
+    # them; here nothing overlaps but anti-aliased edges, far below 0.5 %.
+    assert (np.abs(fast - full).max(axis=2) > 0.1).mean() < 0.005
+    assert moving["line"].get_animated()  # savefig leaves the live figure live
+    _pixels(fig)
+    assert _CountingLine.draws == 2
+
+
+def test_live_figure_background_is_redrawn_after_a_dpi_or_size_change():
+    fig, moving = _live_figure(dpi=80)
+    widgets.live_artists(fig, moving)
+    assert _pixels(fig).shape[:2] == (240, 320)
+    fig.set_dpi(100)
+    image = _pixels(fig)
+    assert image.shape[:2] == (300, 400) and _CountingLine.draws == 2
+    fig.set_size_inches(5.0, 3.0)
+    assert _pixels(fig).shape[:2] == (300, 500) and _CountingLine.draws == 3
+    _pixels(fig)
+    assert _CountingLine.draws == 3
+
+
+def test_live_figure_svg_and_rebuilt_figures_show_every_artist():
+    fig, moving = _live_figure()
+    widgets.live_artists(fig, moving)
+    _pixels(fig)
+    moving["label"].set_text("moved label")
+    buf = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
+    assert moving["line"].get_animated()
+    svg = buf.getvalue().decode()
+    assert "#d62728" in svg and "moved label" in svg  # the moving line and figure text were drawn
+    # A figure rebuilt without live_artists is drawn whole again.
+    fig.clear()
+    (line,) = fig.add_subplot().plot([0, 1], [1, 1], color="tab:blue", lw=6)
+    widgets.live_artists(plt.figure(), [line])  # another figure: no effect here
+    before = _pixels(fig)
+    assert np.any(np.all(np.abs(before[..., :3] - to_rgba("tab:blue")[:3]) < 0.02, axis=-1))
+
+
+# ---------------------------------------------------------------------------
+# ecmolib.widgets: slider grids
+# ---------------------------------------------------------------------------
+
+
+def test_slider_grid_index_and_anchored_specs():
+    spec = widgets.SliderSpec("FdO2", "", 0.21, 1.0, 0.6, 0.01)
+    grid = spec.grid()
+    assert len(grid) == 80 and grid[0] == 0.21 and grid[-1] == 1.0
+    assert grid[spec.index(0.3, name="fdo2", units="fraction 0..1")] == 0.3  # 10 decimals, not 0.30000000000000004
+    s = widgets.SliderSpec.anchored("VO2 demand", "mL/min", 21.0, 10.5, 42.0, widgets.nice_step(21.0))
+    assert s.step == 0.5 and s.value in s.grid() and (s.low, s.high, s.fmt) == (10.5, 42.0, ".1f")
+
+
+@pytest.mark.parametrize("bad", [1.2, -0.1, float("nan"), "0.5", None])
+def test_slider_index_rejects_values_off_the_slider(bad):
+    spec = widgets.SliderSpec("FdO2", "", 0.21, 1.0, 0.6, 0.01)
+    with pytest.raises(ValueError, match=r"fdo2 \[fraction 0..1\]"):
+        spec.index(bad, name="fdo2", units="fraction 0..1")
+
+
+def test_slider_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match="low <= value <= high"):
+        widgets.SliderSpec.anchored("Hb", "g/dL", 30.0, 4.0, 20.0, 0.5)
+    with pytest.raises(ValueError, match=r"value \["):
+        widgets.nice_step(0.0)
+    with pytest.raises(ValueError, match=r"per \[steps\]"):
+        widgets.nice_step(5.0, per=float("nan"))
+
+
+def test_slider_labels_show_subscripts():
+    s = widgets.slider(widgets.SliderSpec("pre-oxygenator PCO2", "mmHg", 30.0, 80.0, 50.0, 5.0, ".0f"))
+    assert s.description == "pre-oxygenator PCO₂ [mmHg]"
+
+
+# ---------------------------------------------------------------------------
+# ecmolib.plotting: text and axes helpers
+# ---------------------------------------------------------------------------
+
+
+def test_subscripts_only_touch_digits_after_letters():
+    assert plotting.subscripts("SvO2 70 %, PaCO2 40 mmHg, P50 26.8") == "SvO₂ 70 %, PaCO₂ 40 mmHg, P₅₀ 26.8"
+    with pytest.raises(ValueError, match="text must be a str"):
+        plotting.subscripts(2)
+
+
+def test_log_po2_axis_and_its_bad_input():
+    ax = Figure().add_subplot()
+    axis = plotting.log_po2_axis(ax, 20.0, 1000.0, axis="x")
+    assert ax.get_xscale() == "log" and axis is ax.xaxis
+    assert [t.get_text() for t in axis.get_majorticklabels()] == ["30", "50", "100", "200", "300", "500"]
+    with pytest.raises(ValueError, match=r"low \[mmHg\]"):
+        plotting.log_po2_axis(ax, 0.0, 800.0)
+    with pytest.raises(ValueError, match=r"high \[mmHg\]"):
+        plotting.log_po2_axis(ax, 30.0, 30.0)
+    with pytest.raises(ValueError, match="axis must be one of"):
+        plotting.log_po2_axis(ax, axis="z")

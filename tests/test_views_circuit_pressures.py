@@ -1,8 +1,8 @@
 """Lesson 03's views: the claims the lesson's pictures rest on.
 
 The generic checks (every slider at both ends, no NaN, no warning) are in
-test_views.py; here: the frozen-background fast path draws the same picture
-as a full redraw, the system curve is a proper curve through the operating
+test_views.py; here: the fast path (only the moving artists redrawn over a
+cached background) draws the same picture as a full redraw, the system curve is a proper curve through the operating
 point, and the compositions (cannula variant, speed for a flow, profile)
 agree with the model they wrap.
 """
@@ -47,8 +47,8 @@ def test_fast_path_draws_the_same_picture_as_a_full_draw():
         reference = _png(full, **state)  # first refresh: a full draw of this state
         fast = cp.circuit_explorer()
         fast.refresh()  # full draw of the default state
-        fast.refresh(rpm=4000.0)  # first update: freezes the background
-        image = _png(fast, **state)  # update on the frozen background
+        fast.refresh(rpm=4000.0)  # an update; the background is cached since the first refresh
+        image = _png(fast, **state)  # update drawn on the cached background
     assert image.shape == reference.shape
     differs = np.any(np.abs(image - reference) > 2.0 / 255.0, axis=-1)
     # Only anti-aliased edges where a moving line crosses a static one may

@@ -7,7 +7,13 @@ to sliders (:class:`ecmolib.widgets.Explorer`). Each module lists its
 factories in a module-level ``EXPLORERS`` dict; this package gathers them in
 :data:`EXPLORERS` so tests and benchmarks reach every slider of every
 lesson. Nothing here holds physiology: views only compose the model modules
-and :mod:`ecmolib.plotting`.
+and :mod:`ecmolib.plotting`. Shared widget machinery lives in
+:mod:`ecmolib.widgets`: slider grids (:meth:`~ecmolib.widgets.SliderSpec.grid`,
+:meth:`~ecmolib.widgets.SliderSpec.index`,
+:meth:`~ecmolib.widgets.SliderSpec.anchored`) and the live figure that
+redraws only what a slider moves (:func:`~ecmolib.widgets.live_artists`,
+which every explorer's draw function calls with the artists its update
+function changes).
 
 Modules: :mod:`~ecmolib.views.start_here` (lesson 00), and one per later
 lesson.

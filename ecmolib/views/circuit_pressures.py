@@ -34,13 +34,12 @@ import functools
 import weakref
 
 import numpy as np
-from matplotlib.artist import Artist
 from scipy.optimize import brentq
 
 from ecmolib import _validation as _v
 from ecmolib import circuit as _circuit
 from ecmolib import patients as _patients
-from ecmolib.widgets import Explorer, SliderSpec
+from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
     "SCENARIO",
@@ -581,64 +580,6 @@ def draw_cannula_chart(ax, cannulae, *, hb_g_dl=12.0, flow_max_l_min=7.0, mark_f
 # --------------------------------------------------------------------------
 
 
-def _dynamic_artists(a):
-    """Every artist a slider move changes, from the artist dicts of this module."""
-    out = []
-    for value in a.values():
-        if isinstance(value, dict):
-            out += _dynamic_artists(value)
-        elif isinstance(value, list):
-            out += [v for v in value if hasattr(v, "set_visible")]
-        elif hasattr(value, "set_visible") and hasattr(value, "axes"):
-            out.append(value)
-    return out
-
-
-def _freeze_background(fig, dynamic):
-    """Render everything that no slider changes once, and repaint it as a saved bitmap.
-
-    After this, a redraw of ``fig`` paints one image and the few ``dynamic``
-    artists instead of every tick label, grid line and background curve
-    (several times faster). The picture is unchanged. Only for a figure that
-    keeps its size and dpi on an Agg canvas (the explorer's live figure);
-    elsewhere it does nothing.
-    """
-    if not hasattr(fig.canvas, "copy_from_bbox"):
-        return
-    dynamic = set(dynamic)
-    shown = {art: art.get_visible() for art in dynamic}
-    for art in dynamic:
-        art.set_visible(False)
-    fig.canvas.draw()
-    background = fig.canvas.copy_from_bbox(fig.bbox)
-    for art, visible in shown.items():
-        art.set_visible(visible)
-    for ax in fig.axes:
-        ax.set_axis_off()
-        for child in ax.get_children():
-            if child not in dynamic and child is not ax.patch:
-                child.set_visible(False)
-    for text in fig.texts:
-        if text not in dynamic:
-            text.set_visible(False)
-    for legend in fig.legends:
-        legend.set_visible(False)
-    fig.add_artist(_Background(background))
-
-
-class _Background(Artist):
-    """Paints a saved region of the Agg canvas (a memory copy, no resampling)."""
-
-    def __init__(self, region):
-        super().__init__()
-        self._region = region
-        self.set_zorder(-10)
-
-    def draw(self, renderer):
-        if self.get_visible():
-            renderer.restore_region(self._region)
-
-
 def _return_pressure_spec(circuit, value):
     if circuit.mode == "va":
         default = SCENARIO["arterial_pressure_mmhg"] if value is None else float(value)
@@ -691,7 +632,7 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
         "arterial_pressure_mmhg": _return_pressure_spec(circuit, arterial_pressure_mmhg),
     }
     rs = specs["rpm"]
-    grid = np.arange(rs.low, rs.high + rs.step / 2, rs.step)
+    grid = rs.grid()
 
     @functools.lru_cache(maxsize=64)
     def variant(french):
@@ -716,12 +657,12 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     artists = weakref.WeakKeyDictionary()
 
     def state(rpm, french, venous_pressure_mmhg, arterial_pressure_mmhg):
-        rpm = float(_v.checked("rpm", rpm, "rev/min", low=rs.low, high=rs.high))
+        i = rs.index(rpm, name="rpm", units="rev/min")
         french = float(_v.checked("french", french, "Fr", low=fs.low, high=fs.high))
         pv = float(_v.checked("venous_pressure_mmhg", venous_pressure_mmhg, "mmHg", low=ps.low, high=ps.high))
         pa = float(_v.checked("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg", low=pas.low,
                               high=pas.high))
-        return sweep(french, pv, pa), int(np.argmin(np.abs(grid - rpm)))
+        return sweep(french, pv, pa), i
 
     def numbers(sw, i):
         return {
@@ -763,7 +704,7 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
         handles = [hq[k] for k in ("pump_curve", "system_curve", "venous_limit", "suction_gap", "point")]
         fig.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, 0.955),
                    ncol=5, fontsize=7.5, handlelength=1.6, columnspacing=1.2)
-        artists[fig] = a
+        artists[fig] = live_artists(fig, a)
         return numbers(sw, i)
 
     def update(fig, **values):
@@ -773,9 +714,6 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
         update_speed_sweep(a["sweep"], sw, i)
         update_pressure_profile(a["profile"], sw, index=i)
         a["headline"].set_text(headline(sw, i))
-        if not a.get("frozen"):
-            _freeze_background(fig, _dynamic_artists(a))
-            a["frozen"] = True
         return numbers(sw, i)
 
     return Explorer(draw=draw, update=update, specs=specs, figsize=(9.0, 6.6))

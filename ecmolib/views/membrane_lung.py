@@ -26,24 +26,14 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
-from matplotlib.ticker import (
-    FixedLocator,
-    FuncFormatter,
-    NullFormatter,
-    NullLocator,
-    PercentFormatter,
-)
+from matplotlib.ticker import PercentFormatter
 
 from ecmolib import _validation as _v
 from ecmolib import blood, plotting
 from ecmolib import oxygenator as _ox
-from ecmolib.widgets import Explorer, SliderSpec
+from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
     "SCENARIO",
@@ -93,7 +83,6 @@ _SWEEP_LINE = "#2166ac"  # blue: the path the sweep knob moves along
 _FDO2_LINE = "#b2182b"  # red: the path the FdO2 knob moves along
 _REFERENCE = "0.45"
 _BACKGROUND = "0.75"
-_PO2_TICKS = [30, 50, 100, 200, 300, 500]
 
 
 def _scenario(scenario):
@@ -147,18 +136,6 @@ def pre_oxygenator_blood(so2, *, pco2_mmhg, hb_g_dl, p50_mmhg=blood.P50_STANDARD
     return blood.BloodGas(po2_mmhg=po2, pco2_mmhg=pco2_mmhg, hb_g_dl=hb_g_dl, p50_mmhg=p50_mmhg)
 
 
-def _grid(spec):
-    """The values a slider can take (low, low + step, ..., high)."""
-    n = round((spec.high - spec.low) / spec.step)
-    return np.round(spec.low + spec.step * np.arange(n + 1), 10)
-
-
-def _nearest(grid, name, value, units, spec):
-    """Index of the grid point a slider value sits on (checked first)."""
-    value = float(_v.checked(name, value, units, low=spec.low, high=spec.high))
-    return int(np.argmin(np.abs(grid - value)))
-
-
 def _floor_to(x, step):
     return float(np.round(step * np.floor(x / step + 1e-9), 10))
 
@@ -192,74 +169,6 @@ def _sweep_spec(oxygenator, value):
     step = 0.25 if oxygenator.max_blood_flow_l_min >= 4.0 else 0.05
     high = float(min(10.0, _floor_to(1.5 * oxygenator.max_blood_flow_l_min, step)))
     return SliderSpec("sweep gas flow", "L/min", 2 * step, high, float(value), step, ".2f")
-
-
-def _log_po2_axis(ax, low=30.0, high=800.0):
-    ax.set_yscale("log")
-    ax.set_ylim(low, high)
-    ax.yaxis.set_major_locator(FixedLocator(_PO2_TICKS))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:.0f}"))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_minor_formatter(NullFormatter())
-
-
-# --------------------------------------------------------------------------
-# Fast redraws: the static part of a live figure is rendered once
-# --------------------------------------------------------------------------
-
-
-class _BlitCanvas(FigureCanvasAgg):
-    """Agg canvas that renders the static artists once and then only the moving ones.
-
-    The artists a slider moves are marked *animated*; a full Agg draw skips
-    them. The first draw renders everything else and keeps a copy of the
-    pixels; later draws restore that copy and draw only the moving artists
-    on top, so a slider move costs a fraction of a full redraw. The picture
-    is the same as a full draw (tested). ``print_png`` is what
-    :meth:`ecmolib.widgets.Explorer.refresh` calls.
-    """
-
-    def __init__(self, figure, moving):
-        super().__init__(figure)
-        self._moving = list(moving)
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._background = None
-        self._background_key = None
-
-    def draw(self):
-        renderer = self.get_renderer()
-        if self._background is None or self._background_key != self._lastKey:
-            FigureCanvasAgg.draw(self)  # everything but the moving artists
-            self._background = self.copy_from_bbox(self.figure.bbox)
-            self._background_key = self._lastKey
-        else:
-            renderer.restore_region(self._background)
-        for artist in self._moving:
-            artist.draw(renderer)
-
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None):
-        self.draw()
-        mpl.image.imsave(filename_or_obj, self.buffer_rgba(), format="png", origin="upper",
-                         dpi=self.figure.dpi, metadata=metadata, pil_kwargs=pil_kwargs)
-
-
-def _moving_artists(artists):
-    """Every artist in a view's artist dict (lists and tuples flattened), in drawing order."""
-    out = []
-    for value in artists.values():
-        for item in value if isinstance(value, list) else [value]:
-            for part in item if isinstance(item, tuple) else (item,):
-                if isinstance(part, Artist) and not isinstance(part, Axes):
-                    out.append(part)
-    return sorted(out, key=lambda artist: artist.get_zorder())
-
-
-def _live(fig, artists):
-    """Make ``fig`` redraw only ``artists`` if it is a live widget figure (no pyplot manager)."""
-    if fig.canvas.manager is None and not isinstance(fig.canvas, _BlitCanvas):
-        _BlitCanvas(fig, _moving_artists(artists))
-    return artists
 
 
 # --------------------------------------------------------------------------
@@ -460,7 +369,7 @@ def draw_rated_flow(axes, table: RatedFlowTable, *, i_so2, i_flow):
     ax_s.text(rated, so2_low + 0.01, f" rated flow\n {rated:.1f} L/min", fontsize=8, va="bottom", ha="left",
               color="0.25")
     ax_s.set_title("post-oxygenator SO₂")
-    _log_po2_axis(ax_p, 30.0, 800.0)
+    plotting.log_po2_axis(ax_p, 30.0, 800.0)
     ax_p.set_title("post-oxygenator PO₂ [mmHg]")
     o2_high = float(max(r.o2_transfer_ml_min.max(), ref.o2_transfer_ml_min.max()))
     ax_o.set_ylim(0, 1.1 * o2_high)
@@ -517,19 +426,19 @@ def rated_flow_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     high = high if high <= limit else _round_to(high - step, step)
     flow_spec = SliderSpec("blood flow", "L/min", low, high, float(s["blood_flow_l_min"]), step, ".2f")
     so2_spec = SliderSpec("pre-oxygenator SO2", "", 0.40, 0.85, float(s["inlet_so2"]), 0.01, ".0%")
-    flows, so2s = _grid(flow_spec), _grid(so2_spec)
+    flows, so2s = flow_spec.grid(), so2_spec.grid()
     table = _rated_cached(ox, tuple(flows), tuple(so2s), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]))
     artists = weakref.WeakKeyDictionary()
 
     def indices(blood_flow_l_min, inlet_so2):
-        return (_nearest(so2s, "inlet_so2", inlet_so2, "fraction 0..1", so2_spec),
-                _nearest(flows, "blood_flow_l_min", blood_flow_l_min, "L/min", flow_spec))
+        return (so2_spec.index(inlet_so2, name="inlet_so2", units="fraction 0..1"),
+                flow_spec.index(blood_flow_l_min, name="blood_flow_l_min", units="L/min"))
 
     def draw(fig, blood_flow_l_min, inlet_so2):
         i_so2, i_flow = indices(blood_flow_l_min, inlet_so2)
         axes = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.80, wspace=0.28)
-        artists[fig] = _live(fig, draw_rated_flow(axes, table, i_so2=i_so2, i_flow=i_flow))
+        artists[fig] = live_artists(fig, draw_rated_flow(axes, table, i_so2=i_so2, i_flow=i_flow))
         return _rated_numbers(table, i_so2, i_flow)
 
     def update(fig, blood_flow_l_min, inlet_so2):
@@ -730,11 +639,11 @@ def co2_sweep_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     flow_spec = SliderSpec("blood flow", "L/min", q_low, float(_floor_to(ox.max_blood_flow_l_min, q_step)),
                            float(s["blood_flow_l_min"]), q_step, ".2f")
     pco2_spec = SliderSpec("pre-oxygenator PCO2", "mmHg", 30.0, 80.0, float(s["inlet_pco2_mmhg"]), 5.0, ".0f")
-    slider_sweeps = _grid(sweep_spec)
+    slider_sweeps = sweep_spec.grid()
     coarse = 2 * sweep_spec.step
     extra = np.arange(sweep_spec.high + coarse, 2 * sweep_spec.high + coarse / 2, coarse)
     sweeps = np.concatenate([slider_sweeps, extra])
-    flows, pco2s = _grid(flow_spec), _grid(pco2_spec)
+    flows, pco2s = flow_spec.grid(), pco2_spec.grid()
     table = _sweep_cached(ox, tuple(pco2s), tuple(flows), tuple(sweeps), float(s["inlet_so2"]),
                           float(s["hb_g_dl"]), float(s["fdo2"]))
     targets = np.array([0.2, 0.4, 0.6, 0.85]) * ox.max_blood_flow_l_min
@@ -742,17 +651,17 @@ def co2_sweep_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     artists = weakref.WeakKeyDictionary()
 
     def indices(sweep_l_min, blood_flow_l_min, inlet_pco2_mmhg):
-        i_v = _nearest(slider_sweeps, "sweep_l_min", sweep_l_min, "L/min", sweep_spec)
+        i_v = sweep_spec.index(sweep_l_min, name="sweep_l_min", units="L/min")
         i_v2 = int(np.argmin(np.abs(sweeps - 2.0 * sweeps[i_v])))
-        return {"i_pco2": _nearest(pco2s, "inlet_pco2_mmhg", inlet_pco2_mmhg, "mmHg", pco2_spec),
-                "i_flow": _nearest(flows, "blood_flow_l_min", blood_flow_l_min, "L/min", flow_spec),
+        return {"i_pco2": pco2_spec.index(inlet_pco2_mmhg, name="inlet_pco2_mmhg", units="mmHg"),
+                "i_flow": flow_spec.index(blood_flow_l_min, name="blood_flow_l_min", units="L/min"),
                 "i_sweep": i_v, "i_doubled": i_v2}
 
     def draw(fig, sweep_l_min, blood_flow_l_min, inlet_pco2_mmhg):
         idx = indices(sweep_l_min, blood_flow_l_min, inlet_pco2_mmhg)
         axes = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.06, right=0.96, bottom=0.14, top=0.80, wspace=0.22)
-        artists[fig] = _live(fig, draw_co2_sweep(axes, table, reference_flows=reference, **idx))
+        artists[fig] = live_artists(fig, draw_co2_sweep(axes, table, reference_flows=reference, **idx))
         return _sweep_numbers(table, idx["i_pco2"], idx["i_flow"], idx["i_sweep"], idx["i_doubled"])
 
     def update(fig, sweep_l_min, blood_flow_l_min, inlet_pco2_mmhg):
@@ -887,7 +796,7 @@ def draw_two_knobs(ax, text_ax, table: TwoKnobsTable, *, i_fdo2, i_sweep, fdo2_l
     ax.set_xlabel("post-oxygenator PCO₂ [mmHg]")
     ax.set_ylabel("post-oxygenator PO₂ [mmHg]")
     ax.set_xlim(float(pco2.min()) - 1.5, float(pco2.max()) + 5.5)
-    _log_po2_axis(ax, 30.0, 1500.0)
+    plotting.log_po2_axis(ax, 30.0, 1500.0)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9, frameon=True)
     text_ax.axis("off")
     a["report"] = text_ax.text(0.0, 0.97, "", va="top", ha="left", fontsize=9.5, family="monospace",
@@ -931,7 +840,7 @@ def two_knobs_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     s = _scenario(scenario)
     fdo2_spec = SliderSpec("sweep FdO2", "", 0.21, 1.0, float(s["fdo2"]), 0.01, ".2f")
     sweep_spec = _sweep_spec(ox, s["sweep_l_min"])
-    fdo2s, sweeps = _grid(fdo2_spec), _grid(sweep_spec)
+    fdo2s, sweeps = fdo2_spec.grid(), sweep_spec.grid()
     table = _knobs_cached(ox, float(s["inlet_so2"]), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]),
                           float(s["blood_flow_l_min"]), tuple(fdo2s), tuple(sweeps))
     fdo2_lines = sorted({int(np.argmin(np.abs(fdo2s - f))) for f in (0.21, 0.4, 0.6, 0.7, 0.8, 1.0)})
@@ -941,15 +850,15 @@ def two_knobs_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     artists = weakref.WeakKeyDictionary()
 
     def indices(fdo2, sweep_l_min):
-        return (_nearest(fdo2s, "fdo2", fdo2, "fraction 0..1", fdo2_spec),
-                _nearest(sweeps, "sweep_l_min", sweep_l_min, "L/min", sweep_spec))
+        return (fdo2_spec.index(fdo2, name="fdo2", units="fraction 0..1"),
+                sweep_spec.index(sweep_l_min, name="sweep_l_min", units="L/min"))
 
     def draw(fig, fdo2, sweep_l_min):
         i_f, i_v = indices(fdo2, sweep_l_min)
         ax = fig.add_axes((0.09, 0.12, 0.58, 0.83))
         text_ax = fig.add_axes((0.71, 0.12, 0.28, 0.83))
-        artists[fig] = _live(fig, draw_two_knobs(ax, text_ax, table, i_fdo2=i_f, i_sweep=i_v,
-                                                 fdo2_lines=fdo2_lines, sweep_lines=sweep_lines))
+        artists[fig] = live_artists(fig, draw_two_knobs(ax, text_ax, table, i_fdo2=i_f, i_sweep=i_v,
+                                                        fdo2_lines=fdo2_lines, sweep_lines=sweep_lines))
         return _knob_numbers(table, i_f, i_v)
 
     def update(fig, fdo2, sweep_l_min):
@@ -1092,7 +1001,7 @@ def draw_failing_membrane(axes, table: HealthTable, *, index):
         ax.set_xlim(1.02, h.min() - 0.02)
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
         ax.set_xlabel("membrane function (new = 100 %)")
-    _log_po2_axis(ax_o, 30.0, 800.0)
+    plotting.log_po2_axis(ax_o, 30.0, 800.0)
     ax_o.axhline(table.outlet_po2_mmhg[new], color=_REFERENCE, ls="--", lw=1.2)
     ax_o.text(0.6, table.outlet_po2_mmhg[new] * 1.08, "new membrane", fontsize=8, color="0.35", va="bottom",
               ha="left")
@@ -1146,20 +1055,20 @@ def failing_membrane_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     ox = _check_oxygenator(oxygenator)
     s = _scenario(scenario)
     spec = SliderSpec("membrane function", "", 0.20, 1.0, 1.0, 0.02, ".0%")
-    grid = _grid(spec)
+    grid = spec.grid()
     table = _health_cached(ox, tuple(grid), float(s["inlet_so2"]), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]),
                            float(s["blood_flow_l_min"]), float(s["sweep_l_min"]), float(s["fdo2"]))
     artists = weakref.WeakKeyDictionary()
 
     def draw(fig, health):
-        i = _nearest(grid, "health", health, "fraction 0..1", spec)
+        i = spec.index(health, name="health", units="fraction 0..1")
         axes = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.06, right=0.985, bottom=0.14, top=0.78, wspace=0.28)
-        artists[fig] = _live(fig, draw_failing_membrane(axes, table, index=i))
+        artists[fig] = live_artists(fig, draw_failing_membrane(axes, table, index=i))
         return _health_numbers(table, i)
 
     def update(fig, health):
-        i = _nearest(grid, "health", health, "fraction 0..1", spec)
+        i = spec.index(health, name="health", units="fraction 0..1")
         return update_failing_membrane(artists[fig], table, index=i)
 
     return Explorer(draw=draw, update=update, specs={"health": spec}, figsize=(11.0, 4.0))

@@ -8,11 +8,13 @@ consumption, extraction) with the venous state that closes it.
 
 Everything physiological comes from :mod:`ecmolib.blood` (Severinghaus
 curve with Kelman's shifts, O2 and CO2 contents, recovery of PO2 and PCO2
-from contents) and :mod:`ecmolib.patients` (Hb, P50, cardiac output, VO2,
-VCO2). The O2 budget (:func:`o2_delivery_ml_min`, :func:`fick_vo2_ml_min`,
-:func:`extraction_ratio`, :func:`oxygen_budget`) only composes them with the
-conservation of O2 mass (Fick principle); it is written here because no
-model module offers it yet.
+from contents), :mod:`ecmolib.patients` (Hb, P50, cardiac output, VO2,
+VCO2) and :mod:`ecmolib.tissues` (the O2 budget:
+:func:`~ecmolib.tissues.o2_delivery_ml_min`,
+:func:`~ecmolib.tissues.fick_vo2_ml_min`,
+:func:`~ecmolib.tissues.extraction_ratio`,
+:func:`~ecmolib.tissues.oxygen_budget`, which this module re-exports for
+the lesson's notebook).
 
 Drawing functions draw into the Axes they are given and return their
 artists; ``update_*`` functions show another state on those artists (for
@@ -29,25 +31,26 @@ References
    doi:10.1152/jappl.1966.21.4.1375
 .. [3] Dunn J-OC, Mythen MG, Grocott MP. Physiology of oxygen transport.
    BJA Educ 2016;16:341-348. doi:10.1093/bjaed/mkw012
-.. [4] Lieberman JA, Weiskopf RB, Kelley SD, et al. Critical oxygen
-   delivery in conscious humans is less than 7.3 ml O2 x kg-1 x min-1.
-   Anesthesiology 2000;92:407. PMID 10691227.
 """
 
 from __future__ import annotations
 
-import math
 import weakref
-from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.ticker import PercentFormatter
 
 from ecmolib import _validation as _v
-from ecmolib import blood, ecpr, oxygenator, patients, plotting
-from ecmolib.widgets import Explorer, SliderSpec
+from ecmolib import blood, oxygenator, patients, plotting, tissues
+from ecmolib.tissues import (  # noqa: F401  (re-exported: the lesson's notebook calls them from here)
+    OxygenBudget,
+    extraction_ratio,
+    fick_vo2_ml_min,
+    o2_delivery_ml_min,
+    oxygen_budget,
+)
+from ecmolib.widgets import Explorer, SliderSpec, live_artists, nice_step
 
 __all__ = [
     "ARTERIAL_PO2_MMHG",
@@ -57,11 +60,6 @@ __all__ = [
     "CONTENT_HB_G_DL",
     "dissociation_numbers",
     "content_numbers",
-    "o2_delivery_ml_min",
-    "fick_vo2_ml_min",
-    "extraction_ratio",
-    "OxygenBudget",
-    "oxygen_budget",
     "budget_numbers",
     "draw_dissociation",
     "update_dissociation",
@@ -81,16 +79,18 @@ __all__ = [
 
 #: Arterial PO2 of a healthy adult breathing air at sea level [mmHg]: 100,
 #: the arterial point of the textbook dissociation curve (West JB,
-#: Respiratory Physiology: The Essentials, Wolters Kluwer, chapter 6).
-ARTERIAL_PO2_MMHG = 100.0
+#: Respiratory Physiology: The Essentials, Wolters Kluwer, chapter 6); the
+#: default of :func:`ecmolib.tissues.oxygen_budget`.
+ARTERIAL_PO2_MMHG = tissues.NORMAL_PAO2_MMHG
 
 #: Arterial PCO2 [mmHg]: 40, the normal value and the standard condition of
 #: the Severinghaus curve (doi:10.1152/jappl.1979.46.3.599).
-ARTERIAL_PCO2_MMHG = 40.0
+ARTERIAL_PCO2_MMHG = tissues.NORMAL_PACO2_MMHG
 
 #: Mixed venous PO2 at rest [mmHg]: 40, the venous point of the textbook
-#: curve (West, as above). :func:`oxygen_budget` computes the venous PO2
-#: from the O2 budget instead; for the adult preset it comes out at 40.
+#: curve (West, as above). :func:`ecmolib.tissues.oxygen_budget` computes
+#: the venous PO2 from the O2 budget instead; for the adult preset it comes
+#: out at 40.
 VENOUS_PO2_MMHG = 40.0
 
 #: PO2 range drawn as "after the oxygenator" [mmHg]: 300-500. An
@@ -135,7 +135,7 @@ def dissociation_numbers(*, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7.40, pco2_mmhg
     fraction of the haemoglobin that gives up its O2 between the arterial
     and the venous PO2 ("unloading"); both points are read off the same
     curve (in the body the venous blood is slightly more acid, see
-    :func:`oxygen_budget`).
+    :func:`ecmolib.tissues.oxygen_budget`).
 
     Parameters
     ----------
@@ -249,360 +249,6 @@ def content_numbers(po2_mmhg, *, hb_g_dl, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7
         "total_ml_dl": total,
         "dissolved_fraction": _v.result(dissolved / total),
     }
-
-
-# ---------------------------------------------------------------------------
-# The O2 budget: delivery, consumption, extraction
-# ---------------------------------------------------------------------------
-
-_CO_RANGE_L_MIN = (0.0, 40.0)  # as ecmolib.patients.Patient.cardiac_output_l_min
-_VO2_RANGE_ML_MIN = (0.0, 6000.0)  # as ecmolib.patients.Patient.vo2_ml_min
-_CONTENT_MAX_ML_DL = 40.0  # above any blood (Hb 25 g/dL at PO2 1000 mmHg holds 36.5 mL/dL)
-_MAX_EXTRACTION_HIGH = 0.9
-
-
-def _cardiac_output(value):
-    return _v.checked("cardiac_output_l_min", value, "L/min", low=_CO_RANGE_L_MIN[0], high=_CO_RANGE_L_MIN[1],
-                      low_inclusive=False)
-
-
-def _content(name, value):
-    return _v.checked(name, value, "mL/dL", low=0.0, high=_CONTENT_MAX_ML_DL)
-
-
-def o2_delivery_ml_min(cardiac_output_l_min, cao2_ml_dl):
-    r"""Systemic O2 delivery: the O2 the heart sends to the body each minute.
-
-    .. math::
-
-        \dot D_{O_2} = 10\,\dot Q\,C_{aO_2}
-
-    with cardiac output :math:`\dot Q` in L/min, arterial O2 content in
-    mL/dL and 10 dL per L.
-
-    Parameters
-    ----------
-    cardiac_output_l_min : float or array_like
-        Cardiac output (or any blood flow) [L/min]; valid (0, 40].
-    cao2_ml_dl : float or array_like
-        Arterial O2 content [mL O2/dL]; valid [0, 40].
-
-    Returns
-    -------
-    float or numpy.ndarray
-        O2 delivery [mL O2/min].
-
-    Raises
-    ------
-    ValueError
-        If an argument is NaN, infinite, not a number or out of range.
-
-    Examples
-    --------
-    >>> from ecmolib.views import oxygen_in_blood as lesson
-    >>> round(float(lesson.o2_delivery_ml_min(5.0, 20.0)), 1)
-    1000.0
-
-    References
-    ----------
-    Dunn J-OC, Mythen MG, Grocott MP. Physiology of oxygen transport. BJA
-    Educ 2016;16:341-348. doi:10.1093/bjaed/mkw012
-    """
-    q = _cardiac_output(cardiac_output_l_min)
-    ca = _content("cao2_ml_dl", cao2_ml_dl)
-    return _v.result(10.0 * q * ca)
-
-
-def fick_vo2_ml_min(cardiac_output_l_min, cao2_ml_dl, cvo2_ml_dl):
-    r"""O2 consumption by the Fick principle (O2 mass balance across the body).
-
-    .. math::
-
-        \dot V_{O_2} = 10\,\dot Q\,(C_{aO_2} - C_{\bar vO_2})
-
-    with cardiac output in L/min and contents in mL/dL. At steady state the
-    O2 the blood loses between the arteries and the mixed venous blood is
-    the O2 the tissues consume.
-
-    Parameters
-    ----------
-    cardiac_output_l_min : float or array_like
-        Cardiac output [L/min]; valid (0, 40].
-    cao2_ml_dl : float or array_like
-        Arterial O2 content [mL/dL]; valid [0, 40].
-    cvo2_ml_dl : float or array_like
-        Mixed venous O2 content [mL/dL]; valid [0, 40] and not above
-        ``cao2_ml_dl``.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        O2 consumption [mL O2/min].
-
-    Raises
-    ------
-    ValueError
-        If an argument is NaN, infinite, not a number or out of range, or
-        the venous content exceeds the arterial content.
-
-    Examples
-    --------
-    >>> from ecmolib.views import oxygen_in_blood as lesson
-    >>> round(float(lesson.fick_vo2_ml_min(5.0, 20.0, 15.0)), 1)
-    250.0
-
-    References
-    ----------
-    Dunn J-OC, Mythen MG, Grocott MP. Physiology of oxygen transport. BJA
-    Educ 2016;16:341-348. doi:10.1093/bjaed/mkw012
-    """
-    q = _cardiac_output(cardiac_output_l_min)
-    ca = _content("cao2_ml_dl", cao2_ml_dl)
-    cv = _content("cvo2_ml_dl", cvo2_ml_dl)
-    ca_b, cv_b = np.broadcast_arrays(ca, cv)
-    if np.any(cv_b > ca_b):
-        i = np.flatnonzero((cv_b > ca_b).ravel())[0]
-        raise ValueError(
-            f"cvo2_ml_dl [mL/dL] must not exceed cao2_ml_dl [mL/dL] (the tissues take O2 out, "
-            f"they do not add it); got {cv_b.ravel()[i]:g} > {ca_b.ravel()[i]:g}"
-        )
-    return _v.result(10.0 * q * (ca - cv))
-
-
-def extraction_ratio(vo2_ml_min, do2_ml_min):
-    r"""O2 extraction ratio: the fraction of the delivered O2 that is consumed.
-
-    .. math::
-
-        E_{O_2} = \dot V_{O_2} / \dot D_{O_2}
-
-    Parameters
-    ----------
-    vo2_ml_min : float or array_like
-        O2 consumption [mL/min]; valid [0, 6000].
-    do2_ml_min : float or array_like
-        O2 delivery [mL/min]; valid > 0 and not below ``vo2_ml_min``.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Extraction ratio, fraction 0..1.
-
-    Raises
-    ------
-    ValueError
-        If an argument is NaN, infinite, not a number or out of range, or
-        consumption exceeds delivery.
-
-    Examples
-    --------
-    >>> from ecmolib.views import oxygen_in_blood as lesson
-    >>> round(float(lesson.extraction_ratio(250.0, 1000.0)), 2)
-    0.25
-
-    References
-    ----------
-    Dunn J-OC, Mythen MG, Grocott MP. Physiology of oxygen transport. BJA
-    Educ 2016;16:341-348. doi:10.1093/bjaed/mkw012
-    """
-    vo2 = _v.checked("vo2_ml_min", vo2_ml_min, "mL/min", low=_VO2_RANGE_ML_MIN[0], high=_VO2_RANGE_ML_MIN[1])
-    do2 = _v.checked("do2_ml_min", do2_ml_min, "mL/min", low=0.0, low_inclusive=False)
-    v_b, d_b = np.broadcast_arrays(vo2, do2)
-    if np.any(v_b > d_b):
-        i = np.flatnonzero((v_b > d_b).ravel())[0]
-        raise ValueError(
-            f"vo2_ml_min [mL/min] must not exceed do2_ml_min [mL/min] (no tissue consumes more O2 "
-            f"than it receives); got {v_b.ravel()[i]:g} > {d_b.ravel()[i]:g}"
-        )
-    return _v.result(vo2 / do2)
-
-
-@dataclass(frozen=True)
-class OxygenBudget:
-    """Whole-body O2 budget at steady state (result of :func:`oxygen_budget`).
-
-    Attributes
-    ----------
-    arterial : ecmolib.blood.BloodGas
-        Arterial blood.
-    venous : ecmolib.blood.BloodGas
-        Mixed venous blood, recovered from its O2 and CO2 contents.
-    cardiac_output_l_min : float or numpy.ndarray
-        Cardiac output [L/min].
-    do2_ml_min : float or numpy.ndarray
-        O2 delivery [mL/min].
-    vo2_ml_min : float or numpy.ndarray
-        O2 consumption [mL/min] (the demand, or less when delivery is too
-        low).
-    vo2_demand_ml_min : float or numpy.ndarray
-        O2 the tissues would consume with enough delivery [mL/min].
-    max_extraction : float
-        Largest extraction ratio the model allows (fraction).
-    weight_kg : float
-        Body weight [kg] (for per-kg figures).
-    """
-
-    arterial: blood.BloodGas
-    venous: blood.BloodGas
-    cardiac_output_l_min: float | np.ndarray
-    do2_ml_min: float | np.ndarray
-    vo2_ml_min: float | np.ndarray
-    vo2_demand_ml_min: float | np.ndarray
-    max_extraction: float
-    weight_kg: float
-
-    @property
-    def extraction_ratio(self):
-        """VO2 / DO2 (fraction 0..1)."""
-        return _v.result(np.asarray(self.vo2_ml_min) / np.asarray(self.do2_ml_min))
-
-    @property
-    def avdo2_ml_dl(self):
-        """Arterial minus mixed venous O2 content [mL/dL]."""
-        return _v.result(np.asarray(self.arterial.o2_content_ml_dl) - np.asarray(self.venous.o2_content_ml_dl))
-
-    @property
-    def supply_limited(self):
-        """True where consumption is below demand (delivery below the critical value)."""
-        return _v.result(np.asarray(self.vo2_ml_min) < np.asarray(self.vo2_demand_ml_min))
-
-    @property
-    def critical_do2_ml_min(self):
-        """Delivery below which consumption falls: demand / maximum extraction [mL/min]."""
-        return _v.result(np.asarray(self.vo2_demand_ml_min) / self.max_extraction)
-
-    @property
-    def do2_ml_kg_min(self):
-        """O2 delivery per kg [mL/kg/min]."""
-        return _v.result(np.asarray(self.do2_ml_min) / self.weight_kg)
-
-    @property
-    def vo2_ml_kg_min(self):
-        """O2 consumption per kg [mL/kg/min]."""
-        return _v.result(np.asarray(self.vo2_ml_min) / self.weight_kg)
-
-
-def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=None, pao2_mmhg=ARTERIAL_PO2_MMHG,
-                  paco2_mmhg=ARTERIAL_PCO2_MMHG, vo2_demand_ml_min=None,
-                  max_extraction=ecpr.MAX_O2_EXTRACTION) -> OxygenBudget:
-    r"""O2 delivery, consumption and the mixed venous blood that results.
-
-    The arterial blood is a :class:`~ecmolib.blood.BloodGas` at the given
-    PaO2 and PaCO2 with the patient's Hb, P50 and temperature. Then
-
-    .. math::
-
-        \dot D_{O_2} &= 10\,\dot Q\,C_{aO_2}
-
-        \dot V_{O_2} &= \min\left(\dot V_{O_2}^{demand},\;
-                         E_{max}\,\dot D_{O_2}\right)
-
-        C_{\bar vO_2} &= C_{aO_2} - \frac{\dot V_{O_2}}{10\,\dot Q}
-        \qquad\text{(Fick)}
-
-        C_{\bar vCO_2} &= C_{aCO_2} + \frac{R\,\dot V_{O_2}}{10\,\dot Q}
-
-    with R the patient's respiratory quotient. The mixed venous PO2, PCO2,
-    pH and SO2 are recovered from the two venous contents by
-    :meth:`ecmolib.blood.BloodGas.from_contents`, so the venous point sits
-    on a curve shifted right by its own lower pH and higher PCO2 (Bohr
-    effect) and the CO2 content includes the Haldane effect.
-
-    Parameters
-    ----------
-    patient : ecmolib.patients.Patient, optional
-        Supplies Hb [g/dL], P50 [mmHg], cardiac output [L/min], VO2 and
-        VCO2 [mL/min], temperature [C] and weight [kg]. Default
-        :data:`ecmolib.patients.ADULT`.
-    hb_g_dl : float or array_like, optional
-        Haemoglobin [g/dL] instead of the patient's; valid (0, 25].
-    cardiac_output_l_min : float or array_like, optional
-        Cardiac output [L/min] instead of the patient's; valid (0, 40].
-    pao2_mmhg : float or array_like, optional
-        Arterial PO2 [mmHg]; valid (0, 1000]. Default 100
-        (:data:`ARTERIAL_PO2_MMHG`).
-    paco2_mmhg : float or array_like, optional
-        Arterial PCO2 [mmHg]; valid (0, 200] with an arterial pH in
-        [6.8, 7.8] at base excess 0. Default 40.
-    vo2_demand_ml_min : float or array_like, optional
-        O2 consumption with enough delivery [mL/min] instead of the
-        patient's resting VO2; valid (0, 6000].
-    max_extraction : float, optional
-        Largest whole-body extraction ratio; valid (0, 0.9]. Default
-        :data:`ecmolib.ecpr.MAX_O2_EXTRACTION` (0.7, an assumption of that
-        module; healthy volunteers tolerated a delivery of 7.3 mL/kg/min
-        with a consumption of 3.2 mL/kg/min, an extraction of about 0.44,
-        without a rise in lactate, Lieberman et al. 2000).
-
-    Returns
-    -------
-    OxygenBudget
-
-    Raises
-    ------
-    ValueError
-        If an argument is NaN, infinite, not a number or out of range, if
-        ``patient`` is not a Patient, or if the venous blood falls outside
-        the range of :mod:`ecmolib.blood` (the message names
-        ``co2_content_ml_dl`` when the venous PCO2 or pH would leave it).
-
-    Notes
-    -----
-    A teaching model, stated plainly: whole-body averages only; consumption
-    equals the demand until delivery falls below
-    :math:`\dot V_{O_2}^{demand}/E_{max}` (the "critical" delivery) and
-    then falls in proportion to delivery (the biphasic supply-dependency
-    picture; the real critical point varies between patients and is not a
-    sharp corner); base excess 0 in arterial blood; the respiratory quotient
-    stays the patient's when consumption is supply-limited (no anaerobic
-    CO2 from buffered lactate).
-
-    Examples
-    --------
-    >>> from ecmolib.views import oxygen_in_blood as lesson
-    >>> b = lesson.oxygen_budget()
-    >>> round(float(b.do2_ml_min)), round(float(b.extraction_ratio), 3)
-    (932, 0.268)
-    >>> round(float(b.venous.po2_mmhg), 1), round(float(b.venous.so2), 3)
-    (40.2, 0.721)
-
-    References
-    ----------
-    .. [1] Dunn J-OC, Mythen MG, Grocott MP. Physiology of oxygen
-       transport. BJA Educ 2016;16:341-348. doi:10.1093/bjaed/mkw012
-    .. [2] Lieberman JA, Weiskopf RB, Kelley SD, et al. Critical oxygen
-       delivery in conscious humans is less than 7.3 ml O2 x kg-1 x min-1.
-       Anesthesiology 2000;92:407. PMID 10691227.
-    .. [3] Douglas AR, Jones NL, Reed JW. Calculation of whole blood CO2
-       content. J Appl Physiol 1988;65:473-477.
-       doi:10.1152/jappl.1988.65.1.473
-    """
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(
-            f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT); got {type(patient).__name__}"
-        )
-    hb = patient.hb_g_dl if hb_g_dl is None else hb_g_dl
-    q = _cardiac_output(patient.cardiac_output_l_min if cardiac_output_l_min is None else cardiac_output_l_min)
-    demand = _v.checked("vo2_demand_ml_min", patient.vo2_ml_min if vo2_demand_ml_min is None else vo2_demand_ml_min,
-                        "mL/min", low=_VO2_RANGE_ML_MIN[0], high=_VO2_RANGE_ML_MIN[1], low_inclusive=False)
-    e_max = float(_v.checked("max_extraction", max_extraction, "fraction 0..1", low=0.0, high=_MAX_EXTRACTION_HIGH,
-                             low_inclusive=False))
-    pao2 = _v.checked("pao2_mmhg", pao2_mmhg, "mmHg", low=0.0, high=1000.0, low_inclusive=False)
-    paco2 = _v.checked("paco2_mmhg", paco2_mmhg, "mmHg", low=0.0, high=200.0, low_inclusive=False)
-    arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
-                              temperature_c=patient.temperature_c)
-    ca = np.asarray(arterial.o2_content_ml_dl)
-    do2 = np.asarray(o2_delivery_ml_min(q, ca))
-    vo2 = np.minimum(demand, e_max * do2)
-    flow_dl_min = 10.0 * q
-    cv = ca - vo2 / flow_dl_min
-    cvco2 = np.asarray(arterial.co2_content_ml_dl) + patient.respiratory_quotient * vo2 / flow_dl_min
-    venous = blood.BloodGas.from_contents(_v.result(cv), _v.result(cvco2), hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
-                                          temperature_c=patient.temperature_c)
-    return OxygenBudget(arterial=arterial, venous=venous, cardiac_output_l_min=_v.result(q),
-                        do2_ml_min=_v.result(do2), vo2_ml_min=_v.result(vo2),
-                        vo2_demand_ml_min=_v.result(np.broadcast_to(demand, np.shape(vo2))),
-                        max_extraction=e_max, weight_kg=patient.weight_kg)
 
 
 # ---------------------------------------------------------------------------
@@ -1017,84 +663,6 @@ def update_budget(artists, budget):
 # ---------------------------------------------------------------------------
 
 
-def _dynamic_artists(artists):
-    """The artists a view's ``update_*`` changes (values of its dict that are artists)."""
-    out = []
-    for key, value in artists.items():
-        if key.startswith(("_", "ax_")):
-            continue
-        out.extend(value if isinstance(value, list) else [value])
-    return out
-
-
-def _freeze_background(fig, dynamic):
-    """Render ``fig`` once without its dynamic artists and show that as a background image.
-
-    After this, every static artist (axes frames, ticks, grid, labels,
-    legends, reference curves) is hidden and drawn instead by one
-    full-figure image, so a canvas draw renders the image plus the few
-    artists a slider changes: several times faster. Only for the live
-    figure of an :class:`~ecmolib.widgets.Explorer`, which is always
-    rendered at the figure's own dpi and size (axis limits never change in
-    these views). Returns the image artist.
-    """
-    dynamic = set(dynamic)
-    shown = {a: a.get_visible() for a in dynamic}
-    for a in dynamic:
-        a.set_visible(False)
-    fig.canvas.draw()
-    image = np.asarray(fig.canvas.buffer_rgba()).copy()
-    for a, visible in shown.items():
-        a.set_visible(visible)
-    for ax in fig.axes:
-        for child in ax.get_children():
-            if child not in dynamic:
-                child.set_visible(False)
-    background = _Background(image)
-    fig.add_artist(background)
-    return background
-
-
-class _Background(Artist):
-    """A full-figure RGBA image drawn pixel for pixel (no resampling), below everything."""
-
-    def __init__(self, rgba):
-        super().__init__()
-        self._rgba = rgba
-        self.set_zorder(-10)
-
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
-        if (renderer.height, renderer.width) != self._rgba.shape[:2]:
-            raise RuntimeError("the frozen background was made at another figure size or dpi")
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._rgba[::-1])
-        gc.restore()
-        self.stale = False
-
-
-def _nice_step(value, per=40.0):
-    """Largest of 1, 2, 5 x 10^k not above value/per (a slider step)."""
-    target = value / per
-    k = math.floor(math.log10(target))
-    for m in (5.0, 2.0, 1.0):
-        if m * 10.0**k <= target:
-            return m * 10.0**k
-    return 10.0**k  # pragma: no cover - m = 1 always qualifies
-
-
-def _anchored(label, units, value, low, high, step, fmt):
-    """A slider whose grid passes through ``value`` and stays inside [low, high]."""
-    lo = value - step * math.floor((value - low) / step + 1e-9)
-    hi = value + step * math.floor((high - value) / step + 1e-9)
-    return SliderSpec(label, units, round(lo, 10), round(hi, 10), value, step, fmt)
-
-
-def _fmt_for(step):
-    return f".{max(0, -math.floor(math.log10(step)))}f"
-
-
 def dissociation_explorer(p50_mmhg=blood.P50_STANDARD_MMHG, *, arterial_po2_mmhg=ARTERIAL_PO2_MMHG,
                           venous_po2_mmhg=VENOUS_PO2_MMHG) -> Explorer:
     """Sliders for pH, PCO2, temperature and P50 over the dissociation curve.
@@ -1110,20 +678,18 @@ def dissociation_explorer(p50_mmhg=blood.P50_STANDARD_MMHG, *, arterial_po2_mmhg
         "ph": SliderSpec("pH", "", 7.00, 7.70, 7.40, 0.01, ".2f"),
         "pco2_mmhg": SliderSpec("PCO2", "mmHg", 20.0, 80.0, 40.0, 1.0, ".0f"),
         "temperature_c": SliderSpec("temperature", "°C", 30.0, 40.0, 37.0, 0.5, ".1f"),
-        "p50_mmhg": _anchored("P50 (standard conditions)", "mmHg", float(p50_mmhg), 16.0, 32.0, 0.2, ".1f"),
+        "p50_mmhg": SliderSpec.anchored("P50 (standard conditions)", "mmHg", float(p50_mmhg), 16.0, 32.0, 0.2,
+                                        ".1f"),
     }
     artists = weakref.WeakKeyDictionary()
-    frozen = weakref.WeakKeyDictionary()
 
     def draw(fig, **values):
         ax = fig.add_subplot()
-        artists[fig] = draw_dissociation(ax, arterial_po2_mmhg=arterial_po2_mmhg, venous_po2_mmhg=venous_po2_mmhg,
-                                         **values)
+        artists[fig] = live_artists(fig, draw_dissociation(ax, arterial_po2_mmhg=arterial_po2_mmhg,
+                                                           venous_po2_mmhg=venous_po2_mmhg, **values))
         return update_dissociation(artists[fig], **values)
 
     def update(fig, **values):
-        if fig not in frozen:
-            frozen[fig] = _freeze_background(fig, _dynamic_artists(artists[fig]))
         return update_dissociation(artists[fig], **values)
 
     return Explorer(draw=draw, update=update, specs=specs, figsize=(8.0, 5.0))
@@ -1137,28 +703,25 @@ def content_explorer(hb_g_dl=CONTENT_HB_G_DL, *, po2_mmhg=450.0, p50_mmhg=blood.
     Hb, so a change of Hb shows against it.
     """
     specs = {
-        "hb_g_dl": _anchored("haemoglobin", "g/dL", float(hb_g_dl), 4.0, 20.0, 0.5, ".1f"),
-        "po2_mmhg": _anchored("PO2 (marker)", "mmHg", float(po2_mmhg), 10.0, 600.0, 5.0, ".0f"),
+        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", float(hb_g_dl), 4.0, 20.0, 0.5, ".1f"),
+        "po2_mmhg": SliderSpec.anchored("PO2 (marker)", "mmHg", float(po2_mmhg), 10.0, 600.0, 5.0, ".0f"),
     }
     artists = weakref.WeakKeyDictionary()
-    frozen = weakref.WeakKeyDictionary()
 
     def draw(fig, hb_g_dl, po2_mmhg):
         ax = fig.add_subplot()
-        artists[fig] = draw_content(ax, hb_g_dl=hb_g_dl, po2_mmhg=po2_mmhg, p50_mmhg=p50_mmhg,
-                                    reference_hb_g_dl=specs["hb_g_dl"].value)
+        artists[fig] = live_artists(fig, draw_content(ax, hb_g_dl=hb_g_dl, po2_mmhg=po2_mmhg, p50_mmhg=p50_mmhg,
+                                                      reference_hb_g_dl=specs["hb_g_dl"].value))
         return update_content(artists[fig], hb_g_dl=hb_g_dl, po2_mmhg=po2_mmhg)
 
     def update(fig, hb_g_dl, po2_mmhg):
-        if fig not in frozen:
-            frozen[fig] = _freeze_background(fig, _dynamic_artists(artists[fig]))
         return update_content(artists[fig], hb_g_dl=hb_g_dl, po2_mmhg=po2_mmhg)
 
     return Explorer(draw=draw, update=update, specs=specs, figsize=(8.0, 5.0))
 
 
 def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
-                      max_extraction=ecpr.MAX_O2_EXTRACTION) -> Explorer:
+                      max_extraction=tissues.MAX_O2_EXTRACTION) -> Explorer:
     """Sliders for Hb, cardiac output, PaO2 and VO2 demand over the O2 budget.
 
     Ranges, scaled to the patient: Hb 5-20 g/dL; cardiac output 20-160 %
@@ -1179,14 +742,12 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
             f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT); got {type(patient).__name__}"
         )
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
-    co_step, vo2_step = _nice_step(co), _nice_step(vo2)
     specs = {
-        "hb_g_dl": _anchored("haemoglobin", "g/dL", patient.hb_g_dl, 5.0, 20.0, 0.5, ".1f"),
-        "cardiac_output_l_min": _anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co, co_step,
-                                          _fmt_for(co_step)),
-        "pao2_mmhg": _anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
-        "vo2_demand_ml_min": _anchored("VO2 demand", "mL/min", vo2, 0.5 * vo2, 2.0 * vo2, vo2_step,
-                                       _fmt_for(vo2_step)),
+        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", patient.hb_g_dl, 5.0, 20.0, 0.5, ".1f"),
+        "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co,
+                                                    nice_step(co)),
+        "pao2_mmhg": SliderSpec.anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
+        "vo2_demand_ml_min": SliderSpec.anchored("VO2 demand", "mL/min", vo2, 0.5 * vo2, 2.0 * vo2, nice_step(vo2)),
     }
     defaults = {k: spec.value for k, spec in specs.items()}
 
@@ -1197,9 +758,7 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     # at their starting values (one vectorised model call per slider).
     lines = {}
     for key, spec in specs.items():
-        n_low = round((spec.value - spec.low) / spec.step)
-        n_high = round((spec.high - spec.value) / spec.step)
-        grid = spec.value + spec.step * np.arange(-n_low, n_high + 1)
+        grid = spec.grid()
         lines[key] = (grid, budget_numbers(budget({**defaults, key: grid})))
     top = budget({**defaults, "hb_g_dl": specs["hb_g_dl"].high,
                   "cardiac_output_l_min": specs["cardiac_output_l_min"].high, "pao2_mmhg": specs["pao2_mmhg"].high})
@@ -1207,7 +766,6 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     vo2_max = 1.15 * specs["vo2_demand_ml_min"].high
     memo = {}  # other slider combinations, computed on demand (about 10 ms each)
     artists = weakref.WeakKeyDictionary()
-    frozen = weakref.WeakKeyDictionary()
 
     def numbers(values):
         values = {k: float(_v.checked(k, values[k], specs[k].units, low=specs[k].low, high=specs[k].high))
@@ -1228,12 +786,10 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
 
     def draw(fig, **values):
         n = numbers(values)
-        artists[fig] = draw_budget(fig, n, do2_max_ml_min=do2_max, vo2_max_ml_min=vo2_max)
+        artists[fig] = live_artists(fig, draw_budget(fig, n, do2_max_ml_min=do2_max, vo2_max_ml_min=vo2_max))
         return n
 
     def update(fig, **values):
-        if fig not in frozen:
-            frozen[fig] = _freeze_background(fig, _dynamic_artists(artists[fig]))
         return update_budget(artists[fig], numbers(values))
 
     return Explorer(draw=draw, update=update, specs=specs, figsize=(9.5, 4.3))

@@ -9,9 +9,8 @@ import numpy as np
 
 from ecmolib import circuit as _circuit
 from ecmolib import patients as _patients
-from ecmolib import _validation as _v
 from ecmolib import plotting, va
-from ecmolib.widgets import Explorer, SliderSpec
+from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 #: The lesson's scenario, each value a typical one for an adult on
 #: peripheral VA ECMO for cardiogenic shock with injured lungs (a teaching
@@ -111,11 +110,12 @@ def va_circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, **sc
     overcomes the arterial pressure and delivers about 1 L/min) to the
     pump's maximum speed, where the drainage collapses (suction). The scene
     is computed once for every slider position in one vectorised call, so a
-    slider move only recolours the picture.
+    slider move only recolours the picture (and redraws only the coloured
+    parts and labels, :func:`ecmolib.widgets.live_artists`).
     """
     high = float(circuit.pump.rpm_max)
     spec = SliderSpec("pump speed", "rpm", 2000.0, high, min(3500.0, high), 50.0, ".0f")
-    grid = np.arange(spec.low, spec.high + spec.step / 2, spec.step)
+    grid = spec.grid()
     table = va_circuit_scene(patient, circuit, grid, **scenario)
     artists = weakref.WeakKeyDictionary()
 
@@ -130,18 +130,13 @@ def va_circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, **sc
             "return_so2": float(table.return_so2[i]),
         }
 
-    def nearest(rpm):
-        # The slider only takes grid values; anything else is a caller's error.
-        rpm = float(_v.checked("rpm", rpm, "rev/min", low=spec.low, high=spec.high))
-        return int(np.argmin(np.abs(grid - rpm)))
-
     def draw(fig, rpm):
-        i = nearest(rpm)
-        artists[fig] = draw_va_circuit(fig.add_subplot(), table, index=i)
+        i = spec.index(rpm, name="rpm", units="rev/min")
+        artists[fig] = live_artists(fig, draw_va_circuit(fig.add_subplot(), table, index=i))
         return numbers(i)
 
     def update(fig, rpm):
-        i = nearest(rpm)
+        i = spec.index(rpm, name="rpm", units="rev/min")
         plotting.update_circuit(artists[fig], table.point, drainage_so2=table.drainage_so2[i],
                                 return_so2=table.return_so2[i], rpm=grid[i], index=i)
         return numbers(i)
