@@ -54,7 +54,7 @@ from matplotlib.figure import FigureBase
 from ecmolib import _validation as _v
 from ecmolib.plotting import subscripts
 
-__all__ = ["SliderSpec", "Explorer", "slider", "nice_step", "live_artists"]
+__all__ = ["SliderSpec", "Explorer", "slider", "nice_step", "live_artists", "format_numbers"]
 
 
 def nice_step(value, per=40.0) -> float:
@@ -400,6 +400,74 @@ def live_artists(fig, artists):
 # ---------------------------------------------------------------------------
 
 
+#: Units read off the end of a number's name, longest first (names carry
+#: their units, e.g. ``flow_l_min``).
+_UNIT_SUFFIXES = (
+    ("_ml_kg_min", "mL/kg/min"), ("_ml_min", "mL/min"), ("_l_min", "L/min"), ("_ml_dl", "mL/dL"),
+    ("_g_dl", "g/dL"), ("_mmhg", "mmHg"), ("_ml", "mL"), ("_kg", "kg"), ("_min", "min"), ("_rpm", "rpm"),
+    ("_c", "°C"),
+)
+
+
+#: How the words of a number's name are written for people.
+_WORDS = {
+    "so2": "SO₂", "sao2": "SaO₂", "svo2": "SvO₂", "po2": "PO₂", "pao2": "PaO₂", "pvo2": "PvO₂",
+    "pco2": "PCO₂", "paco2": "PaCO₂", "pvco2": "PvCO₂", "o2": "O₂", "co2": "CO₂", "do2": "DO₂",
+    "vo2": "VO₂", "cao2": "CaO₂", "cvo2": "CvO₂", "fdo2": "FdO₂", "fio2": "FiO₂", "ph": "pH", "hb": "Hb",
+    "p50": "P50", "ecmo": "ECMO", "pre": "pre-oxygenator", "post": "post-oxygenator",
+    "pa": "pulmonary artery",
+}
+#: Names shown in per cent: saturations and other fractions 0..1.
+_PERCENT_WORDS = ("so2", "sao2", "svo2", "fdo2", "fio2", "fraction", "ratio", "recirculation", "health", "extraction")
+#: Names that are yes/no flags (returned as 0.0 or 1.0).
+_FLAG_WORDS = ("suction", "limited")
+
+
+def format_numbers(numbers) -> str:
+    """The key numbers of a view as one line of text, units read from the names.
+
+    Names carry their units (``flow_l_min`` -> "flow 4.29 L/min");
+    saturations and other fractions are shown in per cent, flags as yes/no,
+    other numbers with at most three significant figures.
+
+    Parameters
+    ----------
+    numbers : dict of str to float
+        What a view's draw or update function returned.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_numbers({"flow_l_min": 4.2907, "drainage_pressure_mmhg": -38.6, "sao2": 0.912, "suction": 0.0})
+    'flow 4.29 L/min · drainage pressure −38.6 mmHg · SaO₂ 91% · suction no'
+    """
+    parts = []
+    for key, value in numbers.items():
+        value = float(value)
+        name, units = key, ""
+        for suffix, unit in _UNIT_SUFFIXES:
+            if key.endswith(suffix):
+                name, units = key[: -len(suffix)], unit
+                break
+        words = name.split("_")
+        label = " ".join(_WORDS.get(w, w) for w in words).replace("-oxygenator oxygenator", "-oxygenator")
+        if words[-1] in _FLAG_WORDS:
+            text = "yes" if value else "no"
+        elif not units and words[-1] in _PERCENT_WORDS:
+            text = f"{value:.0%}"
+        elif abs(value) >= 100 or units == "rpm":
+            text = f"{value:.0f}"
+        elif abs(value) >= 10:
+            text = f"{value:.1f}"
+        else:
+            text = f"{value:.2f}"
+        parts.append(f"{label} {text.replace('-', '−')}{' ' + units if units else ''}")
+    return " · ".join(parts)
+
+
 @dataclass
 class Explorer:
     """Sliders bound to a figure that follows them.
@@ -433,6 +501,7 @@ class Explorer:
     sliders: dict = field(default_factory=dict, init=False, repr=False)
     figure: object = field(default=None, init=False, repr=False)
     image: object = field(default=None, init=False, repr=False)
+    readout: object = field(default=None, init=False, repr=False)
 
     def defaults(self) -> dict[str, float]:
         """Slider values of the lesson's default state."""
@@ -471,16 +540,25 @@ class Explorer:
             numbers = self.draw(self.figure, **values)
         buf = io.BytesIO()
         self.figure.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
+        # The numbers go first, so a front end that sees the new picture has
+        # already been sent the text that describes it.
+        if self.readout is not None:
+            self.readout.value = format_numbers(numbers)
         if self.image is not None:
             self.image.value = buf.getvalue()
         return numbers
 
     def widget(self):
-        """The sliders and their live figure, ready to display."""
+        """The sliders, their live figure and a line of its key numbers, ready to display.
+
+        The numbers (what the view returned, as text) give exact values and
+        something for a screen reader, which the picture cannot.
+        """
         import ipywidgets
 
         self.sliders = {k: slider(s, continuous_update=self.continuous_update) for k, s in self.specs.items()}
         self.image = ipywidgets.Image(format="png")
+        self.readout = ipywidgets.HTML()
         self.refresh(**{k: w.value for k, w in self.sliders.items()})
 
         def on_change(_change):
@@ -488,4 +566,4 @@ class Explorer:
 
         for w in self.sliders.values():
             w.observe(on_change, names="value")
-        return ipywidgets.VBox([*self.sliders.values(), self.image])
+        return ipywidgets.VBox([*self.sliders.values(), self.readout, self.image])

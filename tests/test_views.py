@@ -246,3 +246,18 @@ def test_log_po2_axis_and_its_bad_input():
         plotting.log_po2_axis(ax, 30.0, 30.0)
     with pytest.raises(ValueError, match="axis must be one of"):
         plotting.log_po2_axis(ax, axis="z")
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_widget_readout_follows_the_sliders(name):
+    # The line of key numbers under the sliders is text a screen reader can
+    # read; it must show the state of the figure after every move.
+    explorer = EXPLORERS[name]()
+    explorer.widget()
+    key, spec = next(iter(explorer.specs.items()))
+    before = explorer.readout.value
+    assert before == widgets.format_numbers(explorer.refresh(**explorer.defaults()))
+    end = spec.high if spec.value != spec.high else spec.low
+    explorer.sliders[key].value = end
+    assert explorer.readout.value != before
+    assert explorer.readout.value == widgets.format_numbers(explorer.refresh(**{**explorer.defaults(), key: end}))
