@@ -2,7 +2,7 @@
 
 Run from the repository root with the project's environment::
 
-    .venv/bin/python benchmarks/key_to_pixel.py                   # lessons 00-03, JupyterLab and Voila
+    .venv/bin/python benchmarks/key_to_pixel.py                   # lessons 00-04, JupyterLab and Voila
     .venv/bin/python benchmarks/key_to_pixel.py --lessons 00 02 --frontends lab
 
 For each lesson and front end it starts the server (JupyterLab, or Voila on
@@ -49,6 +49,7 @@ LESSONS = {
     "01": "01_oxygen_in_blood.ipynb",
     "02": "02_membrane_lung.ipynb",
     "03": "03_circuit_pressures_and_flow.ipynb",
+    "04": "04_vv_ecmo.ipynb",
 }
 MOVE_TIMEOUT_MS = 15_000
 TARGET_MS = 120.0  # the lessons' goal for the median key->img src time

@@ -2,8 +2,9 @@
 
 Run through the project runner (it sets up the environment first)::
 
-    python3 dev.py bench            # everything, including the notebooks
-    python3 dev.py bench --quick    # models only
+    python3 dev.py bench            # everything: models, sliders, notebooks,
+                                    # key-to-pixel in Chromium, fresh install
+    python3 dev.py bench --quick    # models and sliders only
 
 Prints one line per figure and writes the same lines to
 ``benchmarks/results.txt`` so the figures travel with the code that made
@@ -17,6 +18,7 @@ import argparse
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -148,15 +150,46 @@ def notebook_figures():
     return lines
 
 
+def install_figures():
+    """Wall time of a fresh virtual environment with the pinned requirements and ecmolib.
+
+    pip's cache is bypassed (``--no-cache-dir``) so every wheel is fetched
+    and unpacked again, as on a new machine; what the network costs depends
+    on where the package index is.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        env = Path(tmp) / "venv"
+        py = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--no-cache-dir", "--disable-pip-version-check",
+                        "-r", str(ROOT / "binder" / "requirements.txt")], check=True, capture_output=True)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                        str(ROOT)], check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+    return [f"{'fresh environment: venv + pinned requirements + ecmolib (no pip cache)':<58s} {wall:8.1f} s"]
+
+
+def key_to_pixel_figures():
+    """Run benchmarks/key_to_pixel.py (headless Chromium) and return its lines."""
+    out = subprocess.run([sys.executable, str(HERE / "key_to_pixel.py")], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        return [f"key-to-pixel: not measured ({(out.stdout + out.stderr).strip().splitlines()[-1:]})"]
+    return [line for line in (HERE / "key_to_pixel.txt").read_text().splitlines() if not line.startswith("# ecmolib")]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="models only, skip the notebooks")
+    ap.add_argument("--quick", action="store_true",
+                    help="models and sliders only: skip the notebooks, the browser and the fresh install")
     args = ap.parse_args(argv)
     header = (f"# ecmolib benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
               f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
     lines = [header, *model_figures(), *steady_state_figures(), *hemodynamics_figures(), *widget_figures()]
     if not args.quick:
         lines += notebook_figures()
+        lines += key_to_pixel_figures()
+        lines += install_figures()
     text = "\n".join(lines) + "\n"
     print(text, end="")
     (HERE / "results.txt").write_text(text)
