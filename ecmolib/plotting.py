@@ -49,6 +49,8 @@ __all__ = [
     "log_po2_axis",
     "draw_circuit",
     "update_circuit",
+    "draw_oxygenator",
+    "set_oxygenator_so2",
 ]
 
 #: Path of the lessons' matplotlib style file (fixed figure size and fonts).
@@ -184,6 +186,53 @@ _PATHS = {
 }
 
 
+def draw_oxygenator(ax, x, y, width, height, *, inlet="bottom", zorder=2):
+    """A membrane lung box filled with the saturation gradient from inlet to outlet.
+
+    The fill is an image of two rows, inlet and outlet saturation, shaded
+    between them on the lessons' colour scale and clipped to the rounded
+    box: a picture of the blood gaining oxygen across the fibre bundle, not
+    a blood state (no saturation is averaged).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes to draw into; its limits and aspect are kept.
+    x, y, width, height : float
+        The box [axes data units].
+    inlet : {"bottom", "top", "left", "right"}
+        Side where the blood enters.
+    zorder : float
+        Drawing order of the fill (the outline goes just above it).
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+        The fill; give it to :func:`set_oxygenator_so2`.
+    """
+    # The image runs from inlet to outlet along its first (vertical) or
+    # second (horizontal) axis; the extent is flipped to put the inlet side first.
+    extent = {"bottom": (x, x + width, y, y + height), "top": (x, x + width, y + height, y),
+              "left": (x, x + width, y, y + height), "right": (x + width, x, y, y + height)}[inlet]
+    data = [[SO2_NORM.vmin], [SO2_NORM.vmax]] if inlet in ("bottom", "top") else [[SO2_NORM.vmin, SO2_NORM.vmax]]
+    limits, aspect = (ax.get_xlim(), ax.get_ylim()), ax.get_aspect()
+    outline = ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05", facecolor="none",
+                                          edgecolor="0.2", zorder=zorder + 0.1))
+    fill = ax.imshow(np.array(data), extent=extent, origin="lower", cmap=SO2_CMAP, norm=SO2_NORM,
+                     interpolation="bilinear", aspect="auto", zorder=zorder)
+    fill.set_clip_path(outline)
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    ax.set_aspect(aspect)
+    return fill
+
+
+def set_oxygenator_so2(fill, inlet_so2, outlet_so2):
+    """Shade a fill from :func:`draw_oxygenator` between the inlet and outlet saturations [fraction 0..1]."""
+    pair = [float(inlet_so2), float(outlet_so2)]
+    fill.set_data(np.array([pair]).T if fill.get_array().shape[0] == 2 else np.array([pair]))
+
+
 def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=None, fdo2=None,
                  index=None, title=None, colorbar=True):
     """Draw an ECMO circuit with each segment coloured by its O2 saturation.
@@ -239,8 +288,7 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=N
         xs, ys = zip(*pts)
         (a[name],) = ax.plot(xs, ys, lw=9, solid_capstyle="round", solid_joinstyle="round", zorder=1)
     ox, oy, ow, oh = _OXY
-    a["oxygenator"] = ax.add_patch(FancyBboxPatch((ox, oy), ow, oh, boxstyle="round,pad=0.05",
-                                                  edgecolor="0.2", zorder=2))
+    a["oxygenator"] = draw_oxygenator(ax, ox, oy, ow, oh, inlet="bottom")
     ax.text(ox + ow / 2, oy + oh / 2, "oxy-\ngenator", ha="center", va="center", fontsize=9, color="white",
             zorder=3)
     a["pump"] = ax.add_patch(Circle(_PUMP, 0.45, edgecolor="0.2", zorder=2))
@@ -283,7 +331,7 @@ def update_circuit(artists, point, *, drainage_so2, return_so2, rpm=None, index=
     for name, (_pts, blood) in _PATHS.items():
         a[name].set_color(venous if blood == "venous" else arterial)
     a["pump"].set_facecolor(venous)
-    a["oxygenator"].set_facecolor(so2_color(0.5 * (float(drainage_so2) + float(return_so2))))
+    set_oxygenator_so2(a["oxygenator"], drainage_so2, return_so2)
     a["rpm_text"].set_text("" if rpm is None else f"{float(rpm):.0f} rpm")
     a["drainage_text"].set_text(f"drainage\n{float(pick(point.drainage_pressure_mmhg)):+.0f} mmHg")
     a["pre_text"].set_text(f"pre-oxy\n{float(pick(point.pre_oxygenator_pressure_mmhg)):+.0f} mmHg")

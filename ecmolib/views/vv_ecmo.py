@@ -395,8 +395,7 @@ def draw_vv_circuit(ax, r: VVReadout, *, title=None, colorbar=True):
     a["pump"] = ax.add_patch(Circle(_PUMP_XY, 0.35, edgecolor="0.2", zorder=2))
     ax.text(*_PUMP_XY, "pump", ha="center", va="center", fontsize=7, color="white", zorder=3)
     x, y, w, h = _OXY
-    a["oxygenator"] = ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.05", edgecolor="0.2",
-                                                  zorder=2))
+    a["oxygenator"] = plotting.draw_oxygenator(ax, x, y, w, h, inlet="left")
     ax.text(x + w / 2, y + h / 2, "oxy-\ngenator", ha="center", va="center", fontsize=7.5, color="white",
             zorder=3)
     # Recirculation: returned blood drawn straight back into the drainage cannula.
@@ -431,7 +430,7 @@ def update_vv_circuit(artists, r: VVReadout):
     for name, (_pts, key) in _SEGMENTS.items():
         a[name].set_color(plotting.so2_color(getattr(r, key)))
     a["pump"].set_facecolor(plotting.so2_color(r.pre_so2))
-    a["oxygenator"].set_facecolor(plotting.so2_color(0.5 * (r.pre_so2 + r.post_so2)))
+    plotting.set_oxygenator_so2(a["oxygenator"], r.pre_so2, r.post_so2)
     a["heart"].set_facecolor(plotting.so2_color(r.pa_so2))
     a["body_text"].set_text(f"body\nVO₂ {r.vo2_ml_min:.0f}\nmL/min")
     a["lungs_text"].set_text(f"lungs\nshunt {r.shunt_fraction:.0%}")
