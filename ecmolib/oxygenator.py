@@ -511,6 +511,32 @@ def _o2c(po2, hb, factor):
 # --------------------------------------------------------------------------
 
 
+def _co2_line(so2, hb, be, temp):
+    """Per-element constants of :func:`_co2_on_line` (fixed SO2, Hb, BE, temperature).
+
+    The same equations as ``blood._pco2_at_ph`` and ``blood._co2_douglas``
+    with the terms that do not depend on pH taken out of the root findings'
+    loops: the Van Slyke HCO3 is ``a - beta pH``, the Douglas pK is linear in
+    pH, so pH - pK = ``k1 pH - k0``.
+    """
+    beta = blood._VS_BUFFER_HB * hb + blood._VS_BUFFER_PLASMA
+    a = blood._VS_HCO3_NORMAL + be / (1.0 - blood._VS_HB_FACTOR * hb) + 7.40 * beta
+    dt = 37.0 - temp
+    s = 2.226 * (0.0307 + 0.00057 * dt + 0.00002 * dt * dt)
+    t38 = 38.0 - temp
+    c1 = 0.042 + t38 * 0.00139
+    k1 = 1.0 + c1
+    k0 = 6.086 + t38 * 0.00472 + 7.40 * c1
+    g = 0.0289 * hb / (3.352 - 0.456 * so2)
+    return a, beta, s, k1, k0, g
+
+
+def _co2_on_line(x, a, beta, s, k1, k0, g):
+    """PCO2 [mmHg] (>= 0) and Douglas CO2 content [mL/dL] at pH x on the titration line."""
+    p = np.maximum(a - beta * x, 0.0) * (10.0 ** (blood.PK_CARBONIC_ACID - x) / blood.CO2_SOLUBILITY_MMOL_L_MMHG)
+    return p, s * p * (1.0 + 10.0 ** (k1 * x - k0)) * (1.0 - g / (8.142 - x))
+
+
 def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
     """CO2 removal [mL/min] and the outlet pH/PCO2 estimate (at inlet SO2).
 
@@ -522,22 +548,18 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
     pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k = (np.array(a, dtype=float) for a in arrays)
     g = 1000.0 * sweep / (pb - WATER_VAPOUR_PRESSURE_MMHG)  # gas capacity rate, mL/min/mmHg
 
-    def content(x, hb, be, so2_in, temp):
-        p = np.maximum(blood._pco2_at_ph(x, hb, be), 0.0)
-        return p, blood._co2_douglas(p, x, so2_in, hb, temp)
-
-    def terms(x, ph_in, so2_in, hb, be, temp, q, g, k, p_in, c_in):
+    def terms(x, ph_in, q, g, k, p_in, c_in, *line):
         """Blood-side loss and exchanger removal [mL/min] for outlet pH x.
 
         ``p_in``, ``c_in``: the inlet on the same titration line, so that
-        both terms vanish together.
+        both terms vanish together; ``line``: :func:`_co2_line` constants.
         """
         # Secant slope of the CO2 curve between inlet and outlet [mL/dL/mmHg]
         # (over at least 1e-6 pH units, so it is defined at x = pH_in).
         xs = np.maximum(x, ph_in + 1e-6)
-        p_s, c_s = content(xs, hb, be, so2_in, temp)
+        p_s, c_s = _co2_on_line(xs, *line)
         near = xs != x
-        c = content(x, hb, be, so2_in, temp)[1] if np.any(near) else c_s
+        c = _co2_on_line(x, *line)[1] if np.any(near) else c_s
         slope = (c_in - c_s) / (p_in - p_s)
         cb = 10.0 * q * slope
         cmin, cmax = np.minimum(cb, g), np.maximum(cb, g)
@@ -551,8 +573,9 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
         loss, removed = terms(x, *args)
         return loss - removed
 
-    p_in, c_in = content(ph_in, hb, be, so2_in, temp)
-    args = (ph_in, so2_in, hb, be, temp, q, g, k, p_in, c_in)
+    line = _co2_line(so2_in, hb, be, temp)
+    p_in, c_in = _co2_on_line(ph_in, *line)
+    args = (ph_in, q, g, k, p_in, c_in, *line)
     # Sweeps below ~1e-9 L/min (g < 1e-12 mL/min/mmHg) carry no CO2 to speak
     # of (< 1e-10 mL/min) and are treated as zero sweep.
     active = g > 1e-12
@@ -565,7 +588,7 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
         f_hi = balance(hi, *sub)
         if np.any(f_hi < 0):
             bad = np.flatnonzero(f_hi < 0)[0]
-            q_b, s_b = sub[5][bad], float(sweep[active][bad])
+            q_b, s_b = sub[1][bad], float(sweep[active][bad])
             raise ValueError(
                 f"sweep_l_min [L/min] = {s_b:g} with blood_flow_l_min [L/min] = {q_b:g} removes so "
                 f"much CO2 that the outlet pH would exceed {blood._PH_MAX} (outlet PCO2 below the "
@@ -783,19 +806,20 @@ def _o2_path(o2c_in, factor_out, hb, pg, tau, p_guess=None, start_guess=None):
 def _ph_for_co2_content(co2c, so2, hb, be, temp, guess=None):
     """pH on the titration line where the CO2 content (at SO2) equals co2c."""
 
-    def f_co2(x, co2c, so2, hb, be, temp):
-        p = np.maximum(blood._pco2_at_ph(x, hb, be), 0.0)
-        return blood._co2_douglas(p, x, so2, hb, temp) - co2c
+    def f_co2(x, co2c, *line):
+        return _co2_on_line(x, *line)[1] - co2c
 
+    co2c, so2, hb, be, temp = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (co2c, so2, hb, be, temp)))
+    line = _co2_line(so2, hb, be, temp)
     top = np.full(np.shape(co2c), blood._PH_MAX)
-    if np.any(f_co2(top, co2c, so2, hb, be, temp) > 0):  # below the model's range (pH > 7.8)
+    if np.any(f_co2(top, co2c, *line) > 0):  # below the model's range (pH > 7.8)
         raise ValueError(
             "sweep_l_min [L/min] is too high for this blood_flow_l_min [L/min]: the outlet "
             f"pH would exceed {blood._PH_MAX} (outlet PCO2 below the blood model's range)"
         )
     lo = np.full_like(top, blood._PH_MIN)
     x0 = np.full_like(top, 7.4) if guess is None else np.clip(guess, lo, top)
-    return _solve1d(f_co2, x0, lo, top, (co2c, so2, hb, be, temp))
+    return _solve1d(f_co2, x0, lo, top, (co2c, *line))
 
 
 def _po2_for_o2_content(o2c, hb, factor, hi, guess=None):
