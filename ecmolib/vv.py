@@ -544,11 +544,13 @@ def _no_o2_message(vo2, where=""):
     ).rstrip()
 
 
-def _invert(o2c, co2c, P, rows):
+def _invert(o2c, co2c, P, rows, skip=None):
     """PO2 and PCO2 for several content pairs in one stacked from_contents call.
 
     ``o2c`` and ``co2c`` are lists of flat arrays (one per stream); returns
-    lists of flat PO2 and PCO2 arrays in the same order.
+    lists of flat PO2 and PCO2 arrays in the same order. ``skip``: optional
+    dict {stream number: boolean mask} of elements whose pressures the
+    caller does not need (returned as NaN).
     """
     k = len(o2c)
     n = o2c[0].size
@@ -562,9 +564,23 @@ def _invert(o2c, co2c, P, rows):
             raise ValueError(f"no physical steady state: the {rows[i]} blood would need a "
                              "non-positive CO2 content; lower sweep_l_min [L/min]")
 
-    def tile(a):
-        return np.tile(a, k)
+    keep = [np.ones(n, dtype=bool) if skip is None or i not in skip else ~skip[i] for i in range(k)]
+    every = all(np.all(m) for m in keep)
 
+    def pick(arrays):
+        return arrays if every else [a[m] for a, m in zip(arrays, keep)]
+
+    def tile(a):
+        return np.tile(a, k) if every else np.concatenate([a[m] for m in keep])
+
+    def spread(flat):
+        if every:
+            return list(flat.reshape(k, n))
+        out = np.full((k, n), np.nan)
+        out[np.stack(keep)] = flat
+        return list(out)
+
+    o2c, co2c = pick(o2c), pick(co2c)
     o2_all, co2_all = np.concatenate(o2c), np.concatenate(co2c)
     hb, p50, be, t = tile(P["hb"]), tile(P["p50"]), tile(P["be"]), tile(P["t"])
     try:
@@ -580,7 +596,7 @@ def _invert(o2c, co2c, P, rows):
     except (ValueError, RuntimeError):
         fast_ok = False
     if fast_ok:
-        return list(po2.reshape(k, n)), list(pco2.reshape(k, n))
+        return spread(po2), spread(pco2)
     try:
         g = blood.BloodGas.from_contents(
             np.concatenate(o2c), np.concatenate(co2c), hb_g_dl=tile(P["hb"]), p50_mmhg=tile(P["p50"]),
@@ -591,9 +607,8 @@ def _invert(o2c, co2c, P, rows):
             f"the steady state leaves the blood model's range ({err}); "
             "change ecmo_flow_l_min [L/min], sweep_l_min [L/min] or the lung settings"
         ) from None
-    po2 = np.asarray(g.po2_mmhg, dtype=float).reshape(k, n)
-    pco2 = np.asarray(g.pco2_mmhg, dtype=float).reshape(k, n)
-    return list(po2), list(pco2)
+    return spread(np.asarray(g.po2_mmhg, dtype=float).reshape(-1)), spread(
+        np.asarray(g.pco2_mmhg, dtype=float).reshape(-1))
 
 
 def _props(pairs, P):
@@ -875,10 +890,11 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     streams = {"arterial": (aux["ca_o2"], aux["ca_co2"]), "venous": (aux["v_o2"], aux["v_co2"]),
                "pulmonary arterial": (aux["pa_o2"], aux["pa_co2"])}
     names = list(streams)
-    po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names)
+    no_rec = P["reff"] == 0.0  # venous = pre-oxygenator blood, known
+    po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names,
+                          skip={1: no_rec})
     art_po2, ven_po2, pa_po2 = po2s
     art_pco2, ven_pco2, pa_pco2 = pco2s
-    no_rec = P["reff"] == 0.0
     ven_po2 = np.where(no_rec, x[0], ven_po2)
     ven_pco2 = np.where(no_rec, x[1], ven_pco2)
     arterial = _state(art_po2, art_pco2, P, shape)
