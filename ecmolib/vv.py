@@ -891,10 +891,14 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
                "pulmonary arterial": (aux["pa_o2"], aux["pa_co2"])}
     names = list(streams)
     no_rec = P["reff"] == 0.0  # venous = pre-oxygenator blood, known
+    # All blood shunted: arterial = pulmonary arterial contents, one inversion.
+    same_pa = (aux["ca_o2"] == aux["pa_o2"]) & (aux["ca_co2"] == aux["pa_co2"])
     po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names,
-                          skip={1: no_rec})
+                          skip={1: no_rec, 2: same_pa})
     art_po2, ven_po2, pa_po2 = po2s
     art_pco2, ven_pco2, pa_pco2 = pco2s
+    pa_po2 = np.where(same_pa, art_po2, pa_po2)
+    pa_pco2 = np.where(same_pa, art_pco2, pa_pco2)
     ven_po2 = np.where(no_rec, x[0], ven_po2)
     ven_pco2 = np.where(no_rec, x[1], ven_pco2)
     arterial = _state(art_po2, art_pco2, P, shape)
