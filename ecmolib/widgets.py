@@ -48,6 +48,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.image import AxesImage
+from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import FigureBase
 
@@ -290,7 +293,21 @@ class _LiveCanvas(FigureCanvasAgg):
                 return (a.axes.get_zorder(), axes[a.axes], a.get_zorder(), at)
             return (a.get_zorder(), len(axes), 0.0, 0)
 
-        self._moving = sorted(dict.fromkeys(artists), key=drawing_order)
+        moving = list(dict.fromkeys(artists))
+        # A static label drawn on a moving box or image (the word "pump" on a
+        # pump recoloured by every move) would be painted over on every later
+        # frame: redraw such texts with the moving artists. Matplotlib draws
+        # an axes' children sorted by zorder, in insertion order within one.
+        moving_set = set(moving)
+        renderer = self.get_renderer()
+        boxes = [a.get_window_extent(renderer) for a in moving if isinstance(a, (Patch, AxesImage))]
+        for ax in {a.axes for a in moving if a.axes in axes} if boxes else ():
+            children = sorted((c for c in ax.get_children() if c is not ax.patch), key=lambda c: c.get_zorder())
+            first = min(i for i, c in enumerate(children) if c in moving_set)
+            moving += [c for c in children[first + 1:]
+                       if isinstance(c, Text) and c not in moving_set and c.get_visible()
+                       and any(c.get_window_extent(renderer).overlaps(b) for b in boxes)]
+        self._moving = sorted(dict.fromkeys(moving), key=drawing_order)
         for a in self._moving:
             a.set_animated(True)
         self._axes = tuple(fig.axes)
@@ -353,9 +370,11 @@ def live_artists(fig, artists):
     On any other figure (pyplot or inline figures, other backends) this
     does nothing, so a view can call it unconditionally.
 
-    The moving artists are drawn after the whole static picture, in their
-    own drawing order: a moving artist that passes under a static one in
-    its axes (a legend, say) is drawn over it instead. Everything the
+    The moving artists are drawn after the static picture, in their own
+    drawing order, together with the static texts that lie on a moving
+    patch or image of the same axes (a label on a recoloured box), so those
+    are not painted over. A moving line that passes under a static artist
+    (a legend, say) is drawn over it instead. Everything the
     update function changes must be among the moving artists; anything
     else is frozen as first drawn.
 
