@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["checked", "fraction", "result", "choice"]
+__all__ = ["checked", "scalar", "fraction", "result", "choice"]
 
 
 def _range_text(low, high, low_inclusive, high_inclusive):
@@ -94,6 +94,16 @@ def checked(
         where = "" if arr.ndim == 0 else f" (first bad element of {arr.size})"
         raise ValueError(f"{name} [{units}] must be {rng}; got {first!r}{where}")
     return arr
+
+
+def scalar(name: str, value, units: str, low=None, high=None, *,
+           low_inclusive: bool = True, high_inclusive: bool = True) -> float:
+    """:func:`checked` for a single number (a dataclass field); returns a float."""
+    arr = checked(name, value, units, low=low, high=high,
+                  low_inclusive=low_inclusive, high_inclusive=high_inclusive)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} [{units}] must be a single number, not an array; got shape {arr.shape}")
+    return float(arr)
 
 
 def fraction(name: str, value, *, low_inclusive: bool = True, high_inclusive: bool = True) -> np.ndarray:

@@ -188,6 +188,17 @@ CO2_SOLUBILITY_MMOL_L_MMHG = 0.0307
 #: (Henderson-Hasselbalch, as used with the Van Slyke equation).
 PK_CARBONIC_ACID = 6.1
 
+# Internal kernel API. The private names below are imported by other
+# ecmolib modules (oxygenator, lungs, vv, circuit) and by tests, which need
+# the unchecked, vectorised kernels on their hot paths. Do not rename or
+# change their signatures without updating those callers:
+#   constants  _SEV_A, _SEV_B, _VS_HCO3_NORMAL, _VS_HB_FACTOR,
+#              _VS_BUFFER_HB, _VS_BUFFER_PLASMA, _PO2_MAX, _PCO2_MAX,
+#              _PH_MIN, _PH_MAX, _HB_MAX
+#   checks     _hb
+#   kernels    _shift_factor, _sev, _sev_inv, _sat, _hco3_van_slyke,
+#              _pco2_at_ph, _ph_solve, _co2_douglas, _o2c
+
 # Severinghaus (1979) equation constants.
 _SEV_A = 23400.0
 _SEV_B = 150.0
@@ -1024,6 +1035,7 @@ _CONTENT_TOLERANCES = {"fatol": 1e-15, "xrtol": 1e-15}
 
 
 def _o2c(po2, hb, factor):
+    """O2 content [mL/dL] on the ODC with virtual-PO2 multiplier ``factor``."""
     return HUFNER_ML_PER_G * hb * _sev(po2 * factor) + O2_SOLUBILITY_ML_DL_MMHG * po2
 
 

@@ -86,7 +86,7 @@ import numpy as np
 from scipy.optimize import elementwise, least_squares
 
 from ecmolib import blood, oxygenator, patients
-from ecmolib._validation import checked, choice, result
+from ecmolib._validation import checked, choice, result, scalar
 
 __all__ = [
     "CentrifugalPump",
@@ -151,7 +151,6 @@ DEFAULT_WALL_THICKNESS_MM = 0.3
 # Ranges (checked by every public function)
 _RPM_MAX_ANY = 20000.0
 _FLOW_MAX_L_MIN = 15.0
-_HB_RANGE_G_DL = (0.0, 25.0)            # (0, 25], as in ecmolib.blood
 _PRESSURE_RANGE_MMHG = (-50.0, 300.0)   # patient-side pressures accepted
 _FRENCH_RANGE = (4.0, 40.0)
 _CANNULA_LENGTH_RANGE_CM = (1.0, 100.0)
@@ -162,19 +161,14 @@ _KINDS = ("drainage", "return")
 _MODES = ("va", "vv")
 
 
-def _hb(value, name="hb_g_dl"):
-    return checked(name, value, "g/dL", low=_HB_RANGE_G_DL[0], high=_HB_RANGE_G_DL[1], low_inclusive=False)
+_hb = blood._hb  # (0, 25] g/dL, the range of ecmolib.blood
 
 
 def _flow(value, name="flow_l_min", high=_FLOW_MAX_L_MIN):
     return checked(name, value, "L/min", low=0.0, high=high)
 
 
-def _scalar_field(name, value, units, low, high, *, low_inclusive=True, high_inclusive=True):
-    arr = checked(name, value, units, low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} [{units}] must be a single number; got an array of shape {arr.shape}")
-    return float(arr)
+_scalar_field = scalar
 
 
 def _name_field(value, field="name"):
@@ -1106,7 +1100,7 @@ def hemodilution(patient, prime_ml, *, prime_hb_g_dl=0.0):
     if not isinstance(patient, patients.Patient):
         raise ValueError(f"patient must be an ecmolib.patients.Patient; got {type(patient).__name__}")
     v = checked("prime_ml", prime_ml, "mL", low=0.0, high=10000.0)
-    hb_prime = checked("prime_hb_g_dl", prime_hb_g_dl, "g/dL", low=0.0, high=25.0)
+    hb_prime = checked("prime_hb_g_dl", prime_hb_g_dl, "g/dL", low=0.0, high=blood._HB_MAX)
     vb = patient.blood_volume_ml
     return result((patient.hb_g_dl * vb + hb_prime * v) / (vb + v))
 
@@ -1185,18 +1179,8 @@ class OperatingPoint:
 
 
 def _oxy_drop(circuit, q, hb):
-    """Membrane-lung pressure drop at flow q [mmHg] (unchecked q >= 0).
-
-    :func:`ecmolib.oxygenator.pressure_drop_mmhg` is linear in flow (laminar
-    flow through the fibre bundle) but accepts only flows in (0, 1.5 x the
-    device maximum); the root finder also needs q = 0 and larger trial
-    flows, so the device's resistance is taken at its rated flow and
-    multiplied by q.
-    """
-    ox = circuit.oxygenator
-    q_ref = ox.rated_flow_l_min
-    resistance = np.asarray(oxygenator.pressure_drop_mmhg(ox, q_ref, hb_g_dl=hb), dtype=float) / q_ref
-    return resistance * q
+    """Membrane-lung pressure drop at flow q [mmHg] (unchecked q >= 0)."""
+    return oxygenator._pressure_drop_mmhg(circuit.oxygenator, q, hb)
 
 
 def _circuit_losses(circuit, q, hb):

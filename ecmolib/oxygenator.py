@@ -81,7 +81,7 @@ import numpy as np
 from scipy.optimize import brentq, elementwise, newton
 
 from ecmolib import blood
-from ecmolib._validation import checked, result
+from ecmolib._validation import checked, result, scalar
 
 __all__ = [
     "WATER_VAPOUR_PRESSURE_MMHG",
@@ -177,10 +177,7 @@ _SOL = blood.O2_SOLUBILITY_ML_DL_MMHG
 
 
 def _positive(name, value, units, high):
-    arr = checked(name, value, units, low=0.0, high=high, low_inclusive=False)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} [{units}] must be a single number, not an array; got {value!r}")
-    return float(arr)
+    return scalar(name, value, units, 0.0, high, low_inclusive=False)
 
 
 @dataclass(frozen=True)
@@ -501,9 +498,7 @@ def _effectiveness_crossflow(ntu, cr):
     return -np.expm1(ntu**0.22 * term)
 
 
-def _o2c(po2, hb, factor):
-    """O2 content [mL/dL] on the ODC with virtual-PO2 multiplier ``factor``."""
-    return _HUF * hb * blood._sev(po2 * factor) + _SOL * po2
+_o2c = blood._o2c  # O2 content [mL/dL] on the ODC with virtual-PO2 multiplier
 
 
 # --------------------------------------------------------------------------
@@ -1328,10 +1323,21 @@ def pressure_drop_mmhg(oxygenator, blood_flow_l_min, *, hb_g_dl=12.0, temperatur
     """
     ox = _check_oxygenator(oxygenator)
     q = _check_flow(ox, blood_flow_l_min)
+    return result(_pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c))
+
+
+def _pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c=37.0):
+    """Pressure drop [mmHg] of :func:`pressure_drop_mmhg`, flow unchecked.
+
+    The one formula, shared with :mod:`ecmolib.circuit`, whose root finder
+    needs q = 0 and trial flows above the device's checked range
+    (``hb_g_dl`` and ``temperature_c`` are still checked by
+    :func:`ecmolib.blood.viscosity_mpa_s`).
+    """
     mu = blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c)
     mu_ref = blood.viscosity_mpa_s(ox.pressure_drop_reference_hb_g_dl)
     dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu / mu_ref)
-    return result(dp / ox.health)
+    return dp / ox.health
 
 
 def exchange(

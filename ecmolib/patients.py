@@ -259,18 +259,7 @@ ELSO_FLOW_SOURCES = {
 _MODES = ("vv", "va")
 
 
-def _scalar(name, value, units, low, high, *, low_inclusive=True, high_inclusive=True):
-    """Check a scalar field and return it as a Python float."""
-    arr = _validation.checked(
-        name, value, units, low=low, high=high,
-        low_inclusive=low_inclusive, high_inclusive=high_inclusive,
-    )
-    if arr.ndim != 0:
-        raise ValueError(
-            f"{name} [{units}] must be a single real number (a Patient holds scalars); "
-            f"got an array of shape {arr.shape}"
-        )
-    return float(arr)
+_scalar = _validation.scalar
 
 
 def body_surface_area_m2(weight_kg):
