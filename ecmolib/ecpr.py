@@ -68,7 +68,8 @@ from importlib import resources
 import numpy as np
 from scipy import optimize, special, stats
 
-from ecmolib import _validation, blood, patients
+from ecmolib import _validation, blood, patients, tissues
+from ecmolib.tissues import MAX_O2_EXTRACTION  # re-exported: the same value, defined and cited there
 
 __all__ = [
     "STRATEGIES",
@@ -124,15 +125,6 @@ TIMELINE_MAX_MIN = 600.0
 #: of cardiac massage" (Emerg Med Clin North Am 1983;1:501-513, PMID 6396069)
 #: about one fourth; the lower end is taken.
 CPR_OUTPUT_FRACTION = 0.25
-
-#: Largest whole-body O2 extraction ratio (consumption / delivery) when
-#: delivery falls: 0.7. **An assumption of this module**, a round value above
-#: the extraction of about 0.44 (VO2 3.2 at a delivery of 7.3 mL/kg/min)
-#: that healthy conscious volunteers tolerated without a rise in lactate
-#: ("Critical oxygen delivery in conscious humans is less than 7.3 ml
-#: O2/kg/min", Anesthesiology 2000;92:407); change it with the
-#: ``max_extraction`` argument.
-from ecmolib.tissues import MAX_O2_EXTRACTION  # noqa: E402  (the same value; defined and cited there)
 
 #: Arterial O2 saturation assumed during CPR and on ECMO: 0.97. **An
 #: assumption** (a ventilated patient with normal lungs); arterial
@@ -375,11 +367,11 @@ def oxygen_debt_ml_kg(
             f"no_flow_min [min] must not exceed time_to_flow_min [min] (CPR starts "
             f"before ECMO flow); got {nf.ravel()[bad]:g} > {ttf.ravel()[bad]:g}"
         )
-    full_delivery_ml_min = pat.cardiac_output_l_min * cao2_ml_dl * 10.0  # dL per L
+    full_delivery_ml_min = tissues.o2_delivery_ml_min(pat.cardiac_output_l_min, cao2_ml_dl)
     vo2 = pat.vo2_ml_min
 
-    def rate(output_fraction):
-        return np.maximum(vo2 - e_max * output_fraction * full_delivery_ml_min, 0.0)
+    def rate(output_fraction):  # unmet demand: the supply-limited consumption of ecmolib.tissues
+        return vo2 - tissues._supply_limited_vo2(vo2, output_fraction * full_delivery_ml_min, e_max)
 
     r_none = rate(0.0)
     r_cpr = rate(q_cpr)

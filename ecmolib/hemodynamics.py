@@ -125,8 +125,6 @@ __all__ = [
 #: gives a stroke volume of 71 mL.
 ADULT_HEART_RATE_BPM = 70.0
 
-_ADULT_PERIOD_S = 60.0 / ADULT_HEART_RATE_BPM
-
 #: Exponent of heart rate on body mass, :math:`HR \propto M^{-1/4}` (Stahl
 #: 1967, doi:10.1152/jappl.1967.22.3.453, interspecies allometry), anchored
 #: at the adult reference; used for the default heart rate of smaller
@@ -185,8 +183,10 @@ _PULMONARY_VENOUS_ELASTANCE = 1.0 / 50.4
 #: volume (fitted, see above; the commonly quoted stressed fraction is about
 #: 30 %, Gelman 2008, doi:10.1097/ALN.0b013e318168c0cd).
 _ADULT_STRESSED_ML = 1333.0
-_ADULT_BLOOD_VOLUME_ML = 4900.0
-_ADULT_CO_L_MIN = 5.0
+# The adult the values above were fitted to: ecmolib.patients.ADULT (blood
+# volume 4900 mL, cardiac output 5.0 L/min; sources there).
+_ADULT_BLOOD_VOLUME_ML = patients.ADULT.blood_volume_ml
+_ADULT_CO_L_MIN = patients.ADULT.cardiac_output_l_min
 
 # Unstressed volumes of the vessels other than the systemic veins [mL].
 # Assumption of this library, of the magnitude of the zero-pressure filling

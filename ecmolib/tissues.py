@@ -123,6 +123,11 @@ def _not_above(small, large, names, units, why):
         raise ValueError(f"{names[0]} [{units}] must not exceed {names[1]} [{units}] ({why}); got {s:g} > {g:g}")
 
 
+def _supply_limited_vo2(demand_ml_min, do2_ml_min, max_extraction):
+    """O2 consumption [mL/min]: the demand, or ``max_extraction`` x delivery when that is less (unchecked)."""
+    return np.minimum(demand_ml_min, max_extraction * do2_ml_min)
+
+
 def o2_delivery_ml_min(cardiac_output_l_min, cao2_ml_dl):
     r"""O2 delivery: the O2 that a blood flow brings to the tissues each minute.
 
@@ -530,7 +535,7 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
     arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
                               temperature_c=patient.temperature_c)
     do2 = np.asarray(o2_delivery_ml_min(q, arterial.o2_content_ml_dl))
-    vo2 = np.minimum(demand, e_max * do2)
+    vo2 = _supply_limited_vo2(demand, do2, e_max)
     venous = venous_blood(arterial, q, vo2_ml_min=vo2, vco2_ml_min=patient.respiratory_quotient * vo2)
     return OxygenBudget(arterial=arterial, venous=venous, cardiac_output_l_min=_v.result(q),
                         do2_ml_min=_v.result(do2), vo2_ml_min=_v.result(vo2),

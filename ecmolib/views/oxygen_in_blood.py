@@ -404,9 +404,9 @@ def draw_content(ax, *, hb_g_dl=CONTENT_HB_G_DL, po2_mmhg=450.0, p50_mmhg=blood.
         ax.plot(_CONTENT_PO2, ref, color=_REFERENCE_COLOR, lw=1.2, ls="--",
                 label=f"total at the starting Hb ({float(reference_hb_g_dl):.1f} g/dL)")
     a["bound"] = ax.add_patch(Polygon(np.zeros((3, 2)), closed=True, facecolor=_BOUND_COLOR, alpha=0.45, lw=0,
-                                      label="bound to haemoglobin (1.34 × Hb × SO₂)"))
+                                      label=f"bound to haemoglobin ({blood.HUFNER_ML_PER_G:g} × Hb × SO₂)"))
     a["dissolved"] = ax.add_patch(Polygon(np.zeros((3, 2)), closed=True, facecolor=_DISSOLVED_COLOR, alpha=0.85,
-                                          lw=0, label="dissolved in plasma (0.003 × PO₂)"))
+                                          lw=0, label=f"dissolved in plasma ({blood.O2_SOLUBILITY_ML_DL_MMHG:g} × PO₂)"))
     (a["total"],) = ax.plot(_CONTENT_PO2, np.zeros_like(_CONTENT_PO2), color=_CURRENT_COLOR, lw=1.8,
                             label="total O₂ content")
     (a["av_points"],) = ax.plot([], [], "o", mfc="white", mec="black", ms=5, zorder=4)
