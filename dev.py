@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PINS = ROOT / "binder" / "requirements.txt"
 STAMP = VENV / ".ecmolib-setup"
-NOTEBOOKS = ROOT / "notebooks"
 FIRST_LESSON = "notebooks/00_start_here.ipynb"
 
 

@@ -30,6 +30,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
+def median_p95(times):
+    """Median and 95th percentile of ``times``."""
+    return float(np.median(times)), float(np.percentile(times, 95))
+
+
 def timed(fn, *, repeat):
     """Median and 95th-percentile wall time of ``fn()`` [s]."""
     fn()  # warm caches (calibrations are computed once, lazily)
@@ -38,7 +43,7 @@ def timed(fn, *, repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return float(np.median(times)), float(np.percentile(times, 95))
+    return median_p95(times)
 
 
 def fmt_ms(label, med, p95, extra=""):
@@ -52,7 +57,7 @@ def model_figures():
     po2 = rng.uniform(1.0, 600.0, 1_000_000)
     med, p95 = timed(lambda: blood.saturation(po2), repeat=20)
     lines.append(fmt_ms("blood.saturation, 10^6 points", med, p95,
-                        f"   ({1e6 / med / 1e6:.0f} M points/s)"))
+                        f"   ({1 / med:.0f} M points/s)"))
 
     so2 = rng.uniform(0.01, 0.99, 1_000_000)
     med, p95 = timed(lambda: blood.po2_from_saturation(so2), repeat=10)
@@ -100,15 +105,15 @@ def hemodynamics_figures():
     adult = patients.ADULT
     hemodynamics.simulate(adult, 5.0)  # compile (numba caches to disk) and warm up
     lines = []
+    duration = 200.0
     for label, kw in [("healthy adult", {}),
                       ("weak heart + VA ECMO 3 L/min", {"lv_contractility": 0.35, "va_flow_l_min": 3.0}),
                       ("weak heart + pump-driven VA at 3500 rpm",
                        {"lv_contractility": 0.35, "rpm": 3500.0, "circuit": circuit.ADULT_VA})]:
-        duration = 200.0
         t0 = time.perf_counter()
         hemodynamics.simulate(adult, duration, **kw)
         wall = time.perf_counter() - t0
-        lines.append(f"{'hemodynamics.simulate, ' + label + ', 200 s':<58s} {wall * 1e3:8.1f} ms"
+        lines.append(f"{f'hemodynamics.simulate, {label}, {duration:.0f} s':<58s} {wall * 1e3:8.1f} ms"
                      f"   ({duration / wall:.0f} simulated s per wall s, warm-up to steady state included)")
     return lines
 
@@ -126,15 +131,14 @@ def widget_figures():
         explorer = factory()
         explorer.refresh()  # first draw of the live figure
         for key, spec in explorer.specs.items():
-            positions = np.linspace(spec.low, spec.high, 21)
-            positions = np.round((positions - spec.low) / spec.step) * spec.step + spec.low
+            grid = spec.grid()  # 21 positions the slider can take, end to end
+            positions = grid[np.linspace(0, grid.size - 1, 21).round().astype(int)]
             times = []
             for value in positions:
                 t0 = time.perf_counter()
-                explorer.refresh(**{key: float(min(value, spec.high))})
+                explorer.refresh(**{key: float(value)})
                 times.append(time.perf_counter() - t0)
-            lines.append(fmt_ms(f"slider update, {name}: {key}", float(np.median(times)),
-                                float(np.percentile(times, 95))))
+            lines.append(fmt_ms(f"slider update, {name}: {key}", *median_p95(times)))
     return lines
 
 

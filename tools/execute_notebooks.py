@@ -10,9 +10,9 @@ Each notebook is cleared, run top to bottom in a fresh kernel started in
 ``notebooks/`` (so execution counts are 1..n) and saved with its outputs,
 which ``pytest --nbval`` then compares. The saved widget state
 (``metadata.widgets``) is left out: nbval ignores it, and without it a
-notebook is about half the size; a widget shows once its cell runs. The script fails if a cell raises or
-writes to stderr, so a warning cannot be committed unnoticed. It prints each
-notebook's wall time and the total.
+notebook is about half the size; a widget shows once its cell runs. The
+script fails if a cell raises or writes to stderr, so a warning cannot be
+committed unnoticed. It prints each notebook's wall time and the total.
 """
 
 from __future__ import annotations

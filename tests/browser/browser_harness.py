@@ -249,6 +249,16 @@ class Server:
             self._log_file.close()
 
 
+def _ready(server: Server) -> Server:
+    """``server`` once it answers; stopped, and the error raised, if it never does."""
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 def start_lab(notebook_folder: Path, tmp: Path) -> Server:
     """JupyterLab serving ``notebook_folder``, token disabled, app exposed as ``window.jupyterapp``."""
     port = free_port()
@@ -258,14 +268,8 @@ def start_lab(notebook_folder: Path, tmp: Path) -> Server:
         "--ServerApp.token=", "--ServerApp.password=",
         f"--ServerApp.root_dir={notebook_folder}", "--LabApp.expose_app_in_browser=True",
     ]
-    server = Server(argv, port=port, probe="/api/status", workdir=notebook_folder,
-                    env=isolated_env(tmp / "lab-home"), log=tmp / "jupyterlab.log")
-    try:
-        server.wait_ready()
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    return _ready(Server(argv, port=port, probe="/api/status", workdir=notebook_folder,
+                         env=isolated_env(tmp / "lab-home"), log=tmp / "jupyterlab.log"))
 
 
 def start_voila(notebook: Path, tmp: Path) -> Server:
@@ -278,14 +282,8 @@ def start_voila(notebook: Path, tmp: Path) -> Server:
     ]
     # The probe asks for a file Voila does not have: a 404 proves it answers
     # without starting a kernel, which a request for "/" would.
-    server = Server(argv, port=port, probe="/voila/static/not-a-file", workdir=notebook.parent,
-                    env=isolated_env(tmp / "voila-home"), log=tmp / "voila.log")
-    try:
-        server.wait_ready()
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    return _ready(Server(argv, port=port, probe="/voila/static/not-a-file", workdir=notebook.parent,
+                         env=isolated_env(tmp / "voila-home"), log=tmp / "voila.log"))
 
 
 def launch_chromium(playwright, executable: str, profile: Path):

@@ -41,9 +41,8 @@ def pytest_runtest_makereport(item, call):
     if report.failed and call.when == "call":
         # What the servers and the page said: the first thing to read when a
         # browser test fails on a machine you cannot look at.
-        for value in getattr(item, "funcargs", {}).values():
-            if isinstance(value, harness.Server):
-                report.sections.append((f"server log ({value.url})", value.log_tail()))
+        for server in getattr(item, "_ecmolib_servers", ()):
+            report.sections.append((f"server log ({server.url})", server.log_tail()))
         console = getattr(item, "_ecmolib_console", None)
         if console:
             report.sections.append(("browser console", "\n".join(console[-60:])))
@@ -100,15 +99,14 @@ def page(browser_context, request):
         tab.close()
 
 
-@pytest.fixture
-def lab_server(chromium_executable, tmp_path):
-    """JupyterLab on a copy of ``notebooks/``'s lessons; call it with a lesson name."""
-    servers = []
+def _servers(request, tmp, start_on_copy):
+    """Yield ``start(lesson)``: it copies the lesson into ``tmp / "lessons"`` and
+    returns ``start_on_copy(copy, tmp)``. The servers started are listed on the test
+    item (their logs go into a failing test's report) and stopped afterwards."""
+    servers = request.node._ecmolib_servers = []
 
     def start(lesson: str) -> harness.Server:
-        folder = tmp_path / "lessons"
-        harness.copy_lesson(lesson, folder)
-        servers.append(harness.start_lab(folder, tmp_path))
+        servers.append(start_on_copy(harness.copy_lesson(lesson, tmp / "lessons"), tmp))
         return servers[-1]
 
     try:
@@ -119,20 +117,15 @@ def lab_server(chromium_executable, tmp_path):
 
 
 @pytest.fixture
-def voila_server(chromium_executable, tmp_path):
+def lab_server(chromium_executable, tmp_path, request):
+    """JupyterLab on a copy of one of ``notebooks/``'s lessons; call it with the lesson's name."""
+    yield from _servers(request, tmp_path, lambda copy, tmp: harness.start_lab(copy.parent, tmp))
+
+
+@pytest.fixture
+def voila_server(chromium_executable, tmp_path, request):
     """Voila rendering a copy of one lesson; call it with the lesson's name."""
-    servers = []
-
-    def start(lesson: str) -> harness.Server:
-        copy = harness.copy_lesson(lesson, tmp_path / "lessons")
-        servers.append(harness.start_voila(copy, tmp_path))
-        return servers[-1]
-
-    try:
-        yield start
-    finally:
-        for server in servers:
-            server.stop()
+    yield from _servers(request, tmp_path, harness.start_voila)
 
 
 def _number(text: str) -> float:
