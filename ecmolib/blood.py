@@ -189,12 +189,15 @@ CO2_SOLUBILITY_MMOL_L_MMHG = 0.0307
 PK_CARBONIC_ACID = 6.1
 
 # Internal kernel API. The private names below are imported by other
-# ecmolib modules (oxygenator, lungs, vv, circuit) and by tests, which need
-# the unchecked, vectorised kernels on their hot paths. Do not rename or
-# change their signatures without updating those callers:
-#   constants  _SEV_A, _SEV_B, _VS_HCO3_NORMAL, _VS_HB_FACTOR,
+# ecmolib modules (oxygenator, lungs, vv, circuit, _vv_compiled) and by
+# tests, which need the unchecked, vectorised kernels on their hot paths. Do
+# not rename or change their signatures without updating those callers. The
+# kernels are also compiled for scalars by ecmolib._vv_compiled (numba), so
+# they use only arithmetic and numpy functions numba supports for scalars
+# (no np.where, no array methods):
+#   constants  _SEV_A, _SEV_B, _LN10, _VS_HCO3_NORMAL, _VS_HB_FACTOR,
 #              _VS_BUFFER_HB, _VS_BUFFER_PLASMA, _PO2_MAX, _PCO2_MAX,
-#              _PH_MIN, _PH_MAX, _HB_MAX
+#              _PH_MIN, _PH_MAX, _HB_MAX, _CONTENT_RTOL
 #   checks     _hb
 #   kernels    _shift_factor, _sev, _sev_inv, _sat, _hco3_van_slyke,
 #              _pco2_at_ph, _ph_solve, _co2_douglas, _o2c
@@ -202,6 +205,10 @@ PK_CARBONIC_ACID = 6.1
 # Severinghaus (1979) equation constants.
 _SEV_A = 23400.0
 _SEV_B = 150.0
+
+# ln 10: the kernels compute 10**x as exp(ln(10) x), which is about twice as
+# fast as a power, in numpy and in the compiled VV solver alike.
+_LN10 = float(np.log(10.0))
 
 # Kelman (1966) virtual-PO2 shift factors (log10 units).
 _KELMAN_TEMPERATURE = 0.024  # per C
@@ -282,7 +289,7 @@ def _shift_factor(p50_mmhg, ph, pco2_mmhg, temperature_c):
         + _KELMAN_BOHR * (ph - 7.40)
         + _KELMAN_CO2 * np.log10(40.0 / pco2_mmhg)
     )
-    return (P50_SEVERINGHAUS_MMHG / p50_mmhg) * 10.0**log_shift
+    return (P50_SEVERINGHAUS_MMHG / p50_mmhg) * np.exp(_LN10 * log_shift)
 
 
 def _sev(pv):
@@ -325,7 +332,7 @@ def _hco3_van_slyke(ph, hb, be):
 def _pco2_at_ph(ph, hb, be):
     """PCO2 [mmHg] on the Van Slyke line (may be <= 0 where HCO3 <= 0)."""
     return _hco3_van_slyke(ph, hb, be) / (
-        CO2_SOLUBILITY_MMOL_L_MMHG * 10.0 ** (ph - PK_CARBONIC_ACID)
+        CO2_SOLUBILITY_MMOL_L_MMHG * np.exp(_LN10 * (ph - PK_CARBONIC_ACID))
     )
 
 
@@ -363,7 +370,7 @@ def _co2_douglas(pco2, ph, so2, hb, temperature_c):
     s = 0.0307 + 0.00057 * dt + 0.00002 * dt * dt
     dph = 7.40 - ph
     pk = 6.086 + 0.042 * dph + (38.0 - temperature_c) * (0.00472 + 0.00139 * dph)
-    plasma = 2.226 * s * pco2 * (1.0 + 10.0 ** (ph - pk))
+    plasma = 2.226 * s * pco2 * (1.0 + np.exp(_LN10 * (ph - pk)))
     return plasma * (1.0 - 0.0289 * hb / ((3.352 - 0.456 * so2) * (8.142 - ph)))
 
 

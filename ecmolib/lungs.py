@@ -449,6 +449,10 @@ def exchange(mixed_venous, pulmonary_flow_l_min, *, shunt_fraction, fio2=0.21,
 # --------------------------------------------------------------------------
 # Private kernels (unchecked; flat float arrays of one length)
 # --------------------------------------------------------------------------
+#
+# _alveolar_factor, _ph_upper, _capillary_state and _lung_balance are also
+# compiled for scalars by ecmolib._vv_compiled (numba): keep them to
+# arithmetic and numpy functions numba supports for scalars.
 
 
 def _broadcast(**arrays):

@@ -504,6 +504,10 @@ _o2c = blood._o2c  # O2 content [mL/dL] on the ODC with virtual-PO2 multiplier
 # --------------------------------------------------------------------------
 # The exchange model (unchecked core; inputs are broadcast float arrays)
 # --------------------------------------------------------------------------
+#
+# _co2_line, _co2_on_line, _sev_slope, _o2c_slope, _phi_coefficients and _phi
+# are also compiled for scalars by ecmolib._vv_compiled (numba): keep them to
+# arithmetic and numpy functions numba supports for scalars.
 
 
 def _co2_line(so2, hb, be, temp):
@@ -528,8 +532,9 @@ def _co2_line(so2, hb, be, temp):
 
 def _co2_on_line(x, a, beta, s, k1, k0, g):
     """PCO2 [mmHg] (>= 0) and Douglas CO2 content [mL/dL] at pH x on the titration line."""
-    p = np.maximum(a - beta * x, 0.0) * (10.0 ** (blood.PK_CARBONIC_ACID - x) / blood.CO2_SOLUBILITY_MMOL_L_MMHG)
-    return p, s * p * (1.0 + 10.0 ** (k1 * x - k0)) * (1.0 - g / (8.142 - x))
+    p = np.maximum(a - beta * x, 0.0) * (
+        np.exp(blood._LN10 * (blood.PK_CARBONIC_ACID - x)) / blood.CO2_SOLUBILITY_MMOL_L_MMHG)
+    return p, s * p * (1.0 + np.exp(blood._LN10 * (k1 * x - k0))) * (1.0 - g / (8.142 - x))
 
 
 def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
