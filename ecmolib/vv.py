@@ -637,8 +637,12 @@ def _state(po2, pco2, P, shape):
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
 
-    return blood.BloodGas(po2_mmhg=r(po2), pco2_mmhg=r(pco2), hb_g_dl=r(P["hb"]), p50_mmhg=r(P["p50"]),
-                          base_excess_mmol_l=r(P["be"]), temperature_c=r(P["t"]))
+    def compact(a):  # one number where the field is the same everywhere (cheaper checks)
+        return float(a[0]) if a.size and np.all(a == a[0]) else r(a)
+
+    return blood.BloodGas(po2_mmhg=r(po2), pco2_mmhg=r(pco2), hb_g_dl=compact(P["hb"]),
+                          p50_mmhg=compact(P["p50"]), base_excess_mmol_l=compact(P["be"]),
+                          temperature_c=compact(P["t"]))
 
 
 # --------------------------------------------------------------------------
@@ -672,6 +676,84 @@ def _vv_evaluate(ox, P):
         return F, aux
 
     return evaluate
+
+
+def _check_solution(sol, P, ventilation_given):
+    """Raise ValueError where a solved state lies outside the model (either solver)."""
+    if np.any(sol["v_o2"] <= 0.0):
+        # The balances close only with a negative venous O2 content (high
+        # recirculation): the O2 uptake at a fully desaturated venous return
+        # falls short of VO2.
+        raise ValueError(_no_o2_message(P["vo2"][np.flatnonzero(sol["v_o2"] <= 0.0)[0]]))
+    lungs._check_ventilated_units(
+        {"balance": sol["balance"], "co2c": np.abs(sol["pa_co2"]), "pao2": sol["pao2"],
+         "paco2": sol["paco2"]}, sol["qv"], ventilation_given=ventilation_given)
+
+
+def _numpy_solution(ox, P, x0, ventilation_given):
+    """The steady state by the vectorised numpy solver (the reference path).
+
+    Returns a dict of flat arrays named as :data:`ecmolib._vv_compiled.OUTPUTS`;
+    raises the explanatory ValueError where no steady state exists.
+    """
+    x, aux = _solve_or_raise(_vv_evaluate(ox, P), x0, P, "vv")
+    sol = {"pre_po2": x[0], "pre_pco2": x[1]}
+    sol.update({k: aux[k] for k in ("t_o2", "t_co2", "post_po2", "post_pco2", "l_o2", "l_co2", "v_o2",
+                                    "v_co2", "pa_o2", "pa_co2", "ca_o2", "ca_co2", "ec_po2", "ec_pco2",
+                                    "pao2", "paco2", "balance", "qv")})
+    _check_solution(sol, P, ventilation_given)
+
+    # Blood states: arterial always; venous where recirculation makes it
+    # differ from the pre-oxygenator blood; pulmonary arterial where the
+    # lungs change it.
+    streams = {"arterial": (aux["ca_o2"], aux["ca_co2"]), "venous": (aux["v_o2"], aux["v_co2"]),
+               "pulmonary arterial": (aux["pa_o2"], aux["pa_co2"])}
+    names = list(streams)
+    no_rec = P["reff"] == 0.0  # venous = pre-oxygenator blood, known
+    # All blood shunted: arterial = pulmonary arterial contents, one inversion.
+    same_pa = (aux["ca_o2"] == aux["pa_o2"]) & (aux["ca_co2"] == aux["pa_co2"])
+    po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names,
+                          skip={1: no_rec, 2: same_pa})
+    art_po2, ven_po2, pa_po2 = po2s
+    art_pco2, ven_pco2, pa_pco2 = pco2s
+    sol["art_po2"], sol["art_pco2"] = art_po2, art_pco2
+    sol["pa_po2"] = np.where(same_pa, art_po2, pa_po2)
+    sol["pa_pco2"] = np.where(same_pa, art_pco2, pa_pco2)
+    sol["ven_po2"] = np.where(no_rec, x[0], ven_po2)
+    sol["ven_pco2"] = np.where(no_rec, x[1], ven_pco2)
+    (sol["a_so2"], sol["a_o2c"], sol["a_co2c"]), (sol["v_so2"], sol["v_o2c"], sol["v_co2c"]) = _props(
+        [(art_po2, art_pco2), (sol["ven_po2"], sol["ven_pco2"])], P)
+    return sol
+
+
+#: Solve with the compiled per-element solver (:mod:`ecmolib._vv_compiled`)
+#: first; the numpy solver takes over wherever it fails. False: numpy only
+#: (for comparison in the tests and benchmarks).
+_USE_COMPILED = True
+
+
+def _compiled_solution(ox, P, so2_0, pco2_0):
+    """The steady state by :mod:`ecmolib._vv_compiled`, or None if any element failed."""
+    if not _USE_COMPILED:
+        return None
+    from ecmolib import _vv_compiled as vc
+
+    n = P["qec"].size
+    va = P["va"] if "va" in P else P["va_ratio"] * (1.0 - P["shunt"]) * P["co"]
+    rows = {vc.I_QEC: P["qec"], vc.I_QEFF: P["qeff"], vc.I_REFF: P["reff"], vc.I_SHUNT: P["shunt"],
+            vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
+            vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
+            vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_X0_SO2: so2_0,
+            vc.I_X0_PCO2: pco2_0}
+    inputs = np.empty((vc.N_IN, n))
+    for row, values in rows.items():
+        inputs[row] = values
+    healthy = _oxy._healthy(ox)
+    sol = vc.solve(inputs, _oxy._diffusing_capacity(healthy), _oxy._conductance(healthy), ox.health,
+                   ox.rated_flow_l_min, ox.o2_flow_exponent)
+    if np.any(sol["status"] != vc.OK):
+        return None
+    return sol
 
 
 def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
@@ -872,59 +954,40 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     sv = np.clip(cv / (blood.HUFNER_ML_PER_G * P["hb"]), 0.05, 0.95)
     s_pre = np.minimum((1.0 - P["reff"]) * sv + P["reff"], 0.97)
     pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
-    x0 = np.stack([_guess_po2(s_pre, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
 
-    x, aux = _solve_or_raise(_vv_evaluate(ox, P), x0, P, "vv")
-    if np.any(aux["v_o2"] <= 0.0):
-        # The balances close only with a negative venous O2 content (high
-        # recirculation): the O2 uptake at a fully desaturated venous return
-        # falls short of VO2.
-        raise ValueError(_no_o2_message(P["vo2"][np.flatnonzero(aux["v_o2"] <= 0.0)[0]]))
-    lungs._check_ventilated_units(
-        {"balance": aux["balance"], "co2c": np.abs(aux["pa_co2"]), "pao2": aux["pao2"],
-         "paco2": aux["paco2"]}, aux["qv"], ventilation_given=va is not None)
+    sol = _compiled_solution(ox, P, s_pre, pco2_0)
+    if sol is None:
+        x0 = np.stack([_guess_po2(s_pre, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
+        sol = _numpy_solution(ox, P, x0, ventilation_given=va is not None)
+    else:
+        _check_solution(sol, P, ventilation_given=va is not None)
 
-    # Blood states: arterial always; venous where recirculation makes it
-    # differ from the pre-oxygenator blood; pulmonary arterial where the
-    # lungs change it.
-    streams = {"arterial": (aux["ca_o2"], aux["ca_co2"]), "venous": (aux["v_o2"], aux["v_co2"]),
-               "pulmonary arterial": (aux["pa_o2"], aux["pa_co2"])}
-    names = list(streams)
-    no_rec = P["reff"] == 0.0  # venous = pre-oxygenator blood, known
-    # All blood shunted: arterial = pulmonary arterial contents, one inversion.
-    same_pa = (aux["ca_o2"] == aux["pa_o2"]) & (aux["ca_co2"] == aux["pa_co2"])
-    po2s, pco2s = _invert([streams[k][0] for k in names], [streams[k][1] for k in names], P, names,
-                          skip={1: no_rec, 2: same_pa})
-    art_po2, ven_po2, pa_po2 = po2s
-    art_pco2, ven_pco2, pa_pco2 = pco2s
-    pa_po2 = np.where(same_pa, art_po2, pa_po2)
-    pa_pco2 = np.where(same_pa, art_pco2, pa_pco2)
-    ven_po2 = np.where(no_rec, x[0], ven_po2)
-    ven_pco2 = np.where(no_rec, x[1], ven_pco2)
-    arterial = _state(art_po2, art_pco2, P, shape)
-    venous = _state(ven_po2, ven_pco2, P, shape)
-    pulm = _state(pa_po2, pa_pco2, P, shape)
-    pre = _state(x[0], x[1], P, shape)
-    post = _state(aux["post_po2"], aux["post_pco2"], P, shape)
-    perfused = aux["qv"] > lungs._QV_MIN_L_MIN
-    end_cap = _state(np.where(perfused, aux["ec_po2"], pa_po2), np.where(perfused, aux["ec_pco2"], pa_pco2),
-                     P, shape)
-
-    (a_so2, a_o2, a_co2), (v_so2, v_o2, v_co2) = _props([(art_po2, art_pco2), (ven_po2, ven_pco2)], P)
-    tissue_o2 = 10.0 * P["co"] * (a_o2 - v_o2)
-    tissue_co2 = 10.0 * P["co"] * (v_co2 - a_co2)
+    arterial = _state(sol["art_po2"], sol["art_pco2"], P, shape)
+    venous = _state(sol["ven_po2"], sol["ven_pco2"], P, shape)
+    pulm = _state(sol["pa_po2"], sol["pa_pco2"], P, shape)
+    pre = _state(sol["pre_po2"], sol["pre_pco2"], P, shape)
+    post = _state(sol["post_po2"], sol["post_pco2"], P, shape)
+    perfused = sol["qv"] > lungs._QV_MIN_L_MIN
+    end_cap = _state(np.where(perfused, sol["ec_po2"], sol["pa_po2"]),
+                     np.where(perfused, sol["ec_pco2"], sol["pa_pco2"]), P, shape)
+    tissue_o2 = 10.0 * P["co"] * (sol["a_o2c"] - sol["v_o2c"])
+    tissue_co2 = 10.0 * P["co"] * (sol["v_co2c"] - sol["a_co2c"])
+    on = P["qec"] > 0
+    dp = np.zeros(P["qec"].size)
+    if np.any(on):
+        dp[on] = _oxy.pressure_drop_mmhg(ox, P["qec"][on], hb_g_dl=P["hb"][on], temperature_c=P["t"][on])
 
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
 
-    va_used = P["va"] if "va" in P else P["va_ratio"] * aux["qv"]
+    va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
     limited = (1.0 - P["rec"]) * P["qec"] > P["co"]
     return VVSteadyState(
-        sao2=r(a_so2),
+        sao2=r(sol["a_so2"]),
         pao2_mmhg=arterial.po2_mmhg,
         paco2_mmhg=arterial.pco2_mmhg,
-        svo2=r(v_so2),
-        do2_ml_min=r(10.0 * P["co"] * a_o2),
+        svo2=r(sol["v_so2"]),
+        do2_ml_min=r(10.0 * P["co"] * sol["a_o2c"]),
         arterial=arterial,
         venous=venous,
         pulmonary_arterial=pulm,
@@ -940,16 +1003,16 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         sweep_l_min=r(P["sweep"]),
         vo2_ml_min=r(P["vo2"]),
         vco2_ml_min=r(P["vco2"]),
-        o2_transfer_ml_min=r(aux["t_o2"]),
-        co2_removal_ml_min=r(aux["t_co2"]),
-        lung_o2_uptake_ml_min=r(aux["l_o2"]),
-        lung_co2_output_ml_min=r(aux["l_co2"]),
-        alveolar_po2_mmhg=r(aux["pao2"]),
-        alveolar_pco2_mmhg=r(aux["paco2"]),
+        o2_transfer_ml_min=r(sol["t_o2"]),
+        co2_removal_ml_min=r(sol["t_co2"]),
+        lung_o2_uptake_ml_min=r(sol["l_o2"]),
+        lung_co2_output_ml_min=r(sol["l_co2"]),
+        alveolar_po2_mmhg=r(sol["pao2"]),
+        alveolar_pco2_mmhg=r(sol["paco2"]),
         alveolar_ventilation_l_min=r(va_used),
-        o2_balance_residual_ml_min=r(aux["t_o2"] + aux["l_o2"] - tissue_o2),
-        co2_balance_residual_ml_min=r(aux["t_co2"] + aux["l_co2"] - tissue_co2),
-        membrane_pressure_drop_mmhg=r(aux["dp"]),
+        o2_balance_residual_ml_min=r(sol["t_o2"] + sol["l_o2"] - tissue_o2),
+        co2_balance_residual_ml_min=r(sol["t_co2"] + sol["l_co2"] - tissue_co2),
+        membrane_pressure_drop_mmhg=r(dp),
         oxygenator=ox,
     )
 

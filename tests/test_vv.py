@@ -435,3 +435,95 @@ def test_fast_content_inversion_equals_from_contents():
     ref = BloodGas.from_contents(g.o2_content_ml_dl, g.co2_content_ml_dl, hb_g_dl=hb)
     np.testing.assert_allclose(po2[0], ref.po2_mmhg, rtol=1e-9)
     np.testing.assert_allclose(pco2[0], ref.pco2_mmhg, rtol=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# The compiled solver against the numpy reference solver
+# ---------------------------------------------------------------------------
+
+
+def _both_solvers(*args, **kwargs):
+    """The steady state by the compiled solver and by the numpy solver."""
+    fast = vv.steady_state(*args, **kwargs)
+    vv._USE_COMPILED = False
+    try:
+        ref = vv.steady_state(*args, **kwargs)
+    finally:
+        vv._USE_COMPILED = True
+    return fast, ref
+
+
+def _assert_same_state(fast, ref):
+    # Both close the balances to 1e-9 of VO2 and VCO2, so the states agree
+    # to about 1e-9 relative; 1e-7 leaves room for ill-conditioned corners
+    # (an error of 1e-7 in SaO2 is 1e-5 percentage points).
+    for name in ("sao2", "svo2", "pao2_mmhg", "paco2_mmhg", "do2_ml_min", "o2_transfer_ml_min",
+                 "co2_removal_ml_min", "lung_o2_uptake_ml_min", "alveolar_pco2_mmhg",
+                 "membrane_pressure_drop_mmhg"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-7, atol=1e-9,
+                                   err_msg=name)
+    for stream in ("arterial", "venous", "pulmonary_arterial", "pre_oxygenator", "post_oxygenator",
+                   "end_capillary"):
+        for field in ("po2_mmhg", "pco2_mmhg"):
+            np.testing.assert_allclose(getattr(getattr(fast, stream), field),
+                                       getattr(getattr(ref, stream), field), rtol=1e-7,
+                                       err_msg=f"{stream}.{field}")
+
+
+class TestCompiledSolver:
+    @FEW
+    @given(case=vv_inputs())
+    def test_agrees_with_the_numpy_solver(self, case):
+        # Four unrelated elements: each starts cold (no warm start between
+        # inputs that differ by more than 5 %).
+        p, qec, kw = case
+        try:
+            fast, ref = _both_solvers(p, qec, **kw)
+        except ValueError as err:
+            assume("no steady state" not in str(err))
+            raise
+        _assert_same_state(fast, ref)
+
+    @pytest.mark.parametrize("shunt", [1.0, 0.5, 0.05])
+    def test_grid_with_warm_starts_agrees(self, shunt):
+        # Along grid lines each element starts from its neighbours'
+        # extrapolated solution; the flow-limited corner (ECMO flow above
+        # cardiac output) has a kink the extrapolation must not cross badly.
+        qec = np.linspace(2.0, 7.0, 40)
+        co = np.linspace(3.0, 9.0, 7)[:, None]
+        fast, ref = _both_solvers(ADULT, qec, cardiac_output_l_min=co, shunt_fraction=shunt,
+                                  fio2=0.6, recirculation=0.1)
+        _assert_same_state(fast, ref)
+
+    def test_no_steady_state_raises_the_same_error(self):
+        # The compiled solver reports failed elements; the numpy solver then
+        # solves the call and raises the explanatory error.
+        for kwargs in (dict(ecmo_flow_l_min=1.0), dict(ecmo_flow_l_min=4.0, sweep_l_min=0.5)):
+            q = kwargs.pop("ecmo_flow_l_min")
+            with pytest.raises(ValueError) as fast:
+                vv.steady_state(ADULT, q, **kwargs)
+            vv._USE_COMPILED = False
+            try:
+                with pytest.raises(ValueError) as ref:
+                    vv.steady_state(ADULT, q, **kwargs)
+            finally:
+                vv._USE_COMPILED = True
+            assert str(fast.value) == str(ref.value)
+
+    def test_failed_element_falls_back_to_numpy(self, monkeypatch):
+        # Any element the compiled solver does not settle sends the whole
+        # call to the numpy solver, whose answer is then returned.
+        from ecmolib import _vv_compiled
+
+        real = _vv_compiled.solve
+
+        def one_fails(*args):
+            out = real(*args)
+            out["status"][0] = _vv_compiled.FAILED
+            return out
+
+        monkeypatch.setattr(_vv_compiled, "solve", one_fails)
+        fast = vv.steady_state(ADULT, np.array([3.0, 4.0]))
+        monkeypatch.setattr(vv, "_USE_COMPILED", False)
+        ref = vv.steady_state(ADULT, np.array([3.0, 4.0]))
+        np.testing.assert_array_equal(fast.sao2, ref.sao2)  # the numpy answer, bit for bit
