@@ -90,7 +90,6 @@ _RTOL = lungs._BALANCE_RTOL
 _FD_STEP = lungs._FD_STEP
 _REFRESH_RATIO = lungs._REFRESH_RATIO
 _MAX_ITER = lungs._MAX_ITER
-_CONTENT_RTOL = blood._CONTENT_RTOL
 _LN10 = math.log(10.0)
 
 # Rows of the input table (one column per element).
@@ -109,14 +108,13 @@ OUTPUTS = (
     "pao2", "paco2", "balance", "qv", "art_po2", "art_pco2", "ven_po2", "ven_pco2", "pa_po2",
     "pa_pco2", "a_so2", "a_o2c", "a_co2c", "v_so2", "v_o2c", "v_co2c",
     # intermediate values of the last evaluation
-    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_o2c", "post_co2c", "post_so2", "post_ph",
+    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_o2c", "post_co2c", "post_ph",
 )
 (O_STATUS, O_EVALS, O_PRE_PO2, O_PRE_PCO2, O_T_O2, O_T_CO2, O_POST_PO2, O_POST_PCO2,
  O_L_O2, O_L_CO2, O_V_O2, O_V_CO2, O_PA_O2, O_PA_CO2, O_CA_O2, O_CA_CO2, O_EC_PO2, O_EC_PCO2,
  O_PAO2, O_PACO2, O_BALANCE, O_QV, O_ART_PO2, O_ART_PCO2, O_VEN_PO2, O_VEN_PCO2, O_PA_PO2,
  O_PA_PCO2, O_A_SO2, O_A_O2C, O_A_CO2C, O_V_SO2, O_V_O2C, O_V_CO2C,
- O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_O2C, O_POST_CO2C, O_POST_SO2,
- O_POST_PH) = range(len(OUTPUTS))
+ O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_O2C, O_POST_CO2C, O_POST_PH) = range(len(OUTPUTS))
 _N_OUT = len(OUTPUTS)
 
 # Warm starts of the inner root findings (carried from one evaluation, and
@@ -290,35 +288,52 @@ def _ph_for_co2_content(co2c, so2, hb, be, t, guess, slope0):
 
 
 @register_jitable
-def _from_contents(o2c, co2c, so2, hb, p50, be, t, guesses, slot):
-    """PO2, PCO2, pH and SO2 with the given contents (oxygenator._outlet_from_contents).
+def _contents_residual(ph, args):
+    """CO2 content at pH ``ph`` of the blood whose O2 content is ``o2c``, minus ``co2c`` [mL/dL].
 
-    Alternates the CO2 (Haldane) and O2 (Bohr) solves until both contents
-    match to blood._CONTENT_RTOL. Warm starts in ``guesses[slot:slot + 3]``
-    (pH, PO2, slope of the pH solve; 0 for none), updated. Last value: ok.
+    At each pH the PO2 with the O2 content (Bohr: the ODC at that pH and
+    PCO2) gives the SO2, which sets the CO2 content (Haldane). Decreasing in
+    pH. ``box`` holds the warm start of the PO2 solve and, in ``box[1]``, a
+    failure flag.
+    """
+    o2c, co2c, hb, p50, be, t, box = args
+    pco2 = _pco2_at_ph(ph, hb, be)
+    factor = _shift(p50, ph, pco2, t)
+    if box[0] <= 0.0:
+        box[0] = _sev_inv(min(max(o2c / (_HUF * hb), 1e-12), 1.0 - 1e-12)) / factor
+    po2, ok = _po2_for_o2_content((o2c, hb, factor), box[0], 0.0, _PO2_MAX, True, 1e-11)
+    if not ok or po2 <= 0.0:
+        box[1] = 1.0
+    box[0] = po2
+    return _co2_douglas(pco2, ph, _sev(po2 * factor), hb, t) - co2c
+
+
+_ph_for_contents = _secant_solver(_contents_residual)
+
+
+@register_jitable
+def _from_contents(o2c, co2c, hb, p50, be, t, guesses, slot, box):
+    """PO2, PCO2, pH and SO2 of the blood with the given contents; ok flag.
+
+    The state :func:`ecmolib.oxygenator._outlet_from_contents` (and
+    ``BloodGas.from_contents``) find by alternating the CO2 and O2 solves,
+    found here by one secant iteration in pH on :func:`_contents_residual`
+    (both contents then match). Warm starts in ``guesses[slot:slot + 3]``
+    (pH, PO2, slope; 0 for none), updated; ``box``: a scratch array of 2.
     """
     if o2c <= 0.0 or co2c <= 0.0:
         return 0.0, 0.0, 0.0, 0.0, False
-    ph = guesses[slot] if guesses[slot] > 0.0 else 7.40
-    po2 = guesses[slot + 1]
-    for _ in range(50):
-        ph, ok, slope = _ph_for_co2_content(co2c, so2, hb, be, t, ph, guesses[slot + 2])
-        if not ok:
-            return 0.0, 0.0, 0.0, 0.0, False
-        guesses[slot + 2] = slope
-        pco2 = max(_pco2_at_ph(ph, hb, be), 0.0)
-        factor = _shift(p50, ph, pco2, t)
-        if po2 <= 0.0:
-            po2 = _sev_inv(min(max(o2c / (_HUF * hb), 1e-12), 1.0 - 1e-12)) / factor
-        po2, ok = _po2_for_o2_content((o2c, hb, factor), po2, 0.0, _PO2_MAX, True, 1e-11)
-        if not ok or po2 <= 0.0 or pco2 <= 0.0 or pco2 > _PCO2_MAX:
-            return 0.0, 0.0, 0.0, 0.0, False
-        so2 = _sev(po2 * factor)
-        if abs(_co2_douglas(pco2, ph, so2, hb, t) - co2c) <= _CONTENT_RTOL * co2c + 1e-13:
-            guesses[slot] = ph
-            guesses[slot + 1] = po2
-            return po2, pco2, ph, so2, True
-    return 0.0, 0.0, 0.0, 0.0, False
+    box[0], box[1] = guesses[slot + 1], 0.0
+    ph0 = guesses[slot] if guesses[slot] > 0.0 else 7.40
+    args = (o2c, co2c, hb, p50, be, t, box)
+    ph, ok, slope = _ph_for_contents(args, ph0, _PH_MIN, _PH_MAX, False, 1e-13, guesses[slot + 2])
+    _contents_residual(ph, args)  # the PO2 at the root
+    po2 = box[0]
+    pco2 = _pco2_at_ph(ph, hb, be)
+    if not ok or box[1] != 0.0 or pco2 <= 0.0 or pco2 > _PCO2_MAX or po2 > _PO2_MAX:
+        return 0.0, 0.0, 0.0, 0.0, False
+    guesses[slot], guesses[slot + 1], guesses[slot + 2] = ph, po2, slope
+    return po2, pco2, ph, _sev(po2 * _shift(p50, ph, pco2, t)), True
 
 
 # --------------------------------------------------------------------------
@@ -461,7 +476,6 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
     o2 = min(max(uptake, carry), supply)
     col[O_POST_O2C] = o2c_in + o2 / (10.0 * q)
     col[O_POST_CO2C] = co2c_out
-    col[O_POST_SO2] = _sev(p_end * factor)
     col[O_POST_PH] = ph_est
     col[O_POST_PO2] = p_end
     return o2, removal, True
@@ -500,16 +514,20 @@ def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col)
         if not lo < x0 < hi:
             x0 = min(max(7.40, lo + 1e-3 * (hi - lo)), hi - 1e-3 * (hi - lo))
         ph, ok, slope = _lung_ph(args, x0, lo, hi, True, 1e-13, guesses[G_SL_LUNG])
+        balance = 0.0  # solved inside the bracket, to 1e-13 in pH
         if ok:
             guesses[G_SL_LUNG] = slope
-        else:  # the root lies beyond an end: that end (as lungs._ventilated_units)
-            ph = hi if _lung_residual(hi, args) <= 0.0 else lo
+        else:  # the root lies beyond an end: that end, and its imbalance (lungs._ventilated_units)
+            balance = _lung_residual(hi, args)
+            ph = hi
+            if balance > 0.0:
+                ph = lo
+                balance = _lung_residual(lo, args)
         guesses[G_PH_LUNG] = ph
     pao2, po2, pco2, so2, ec_o2, ec_co2 = _capillary_state(ph, pio2, a, hb, p50, be, t)
     col[O_EC_PO2], col[O_EC_PCO2] = po2, pco2
     if perfused:
-        col[O_PAO2], col[O_PACO2] = pao2, pco2
-        col[O_BALANCE] = _lung_balance(ph, pa_co2, qv, va, pio2, a, hb, p50, be, t)
+        col[O_PAO2], col[O_PACO2], col[O_BALANCE] = pao2, pco2, balance
     else:
         col[O_PAO2], col[O_PACO2], col[O_BALANCE] = pio2, 0.0, 0.0
         ec_o2, ec_co2 = pa_o2, pa_co2
@@ -681,21 +699,20 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
 
 
 @register_jitable
-def _streams(e, guesses, col):
+def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
     hb, p50, be, t = e[I_HB], e[I_P50], e[I_BE], e[I_T]
     if e[I_QEC] > 0.0:
         guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
-        po2, pco2, _, _, ok = _from_contents(col[O_POST_O2C], col[O_POST_CO2C], col[O_POST_SO2], hb, p50,
-                                             be, t, guesses, G_INV_POST)
+        po2, pco2, _, _, ok = _from_contents(col[O_POST_O2C], col[O_POST_CO2C], hb, p50, be, t, guesses,
+                                             G_INV_POST, box)
         if not ok:
             return False
         col[O_POST_PO2], col[O_POST_PCO2] = po2, pco2
     else:
         col[O_POST_PO2], col[O_POST_PCO2] = col[O_PRE_PO2], col[O_PRE_PCO2]
     o2c, co2c = col[O_CA_O2], col[O_CA_CO2]
-    po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, min(max(o2c / (_HUF * hb), 0.0), 1.0), hb, p50, be,
-                                            t, guesses, G_INV_ART)
+    po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_ART, box)
     if not ok:
         return False
     col[O_ART_PO2], col[O_ART_PCO2] = po2, pco2
@@ -706,8 +723,7 @@ def _streams(e, guesses, col):
         col[O_V_SO2], col[O_V_O2C], col[O_V_CO2C] = col[O_PRE_SO2], col[O_PRE_O2C], col[O_PRE_CO2C]
     else:
         o2c, co2c = col[O_V_O2], col[O_V_CO2]
-        po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, min(max(o2c / (_HUF * hb), 0.0), 1.0), hb, p50,
-                                                be, t, guesses, G_INV_VEN)
+        po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_VEN, box)
         if not ok:
             return False
         col[O_VEN_PO2], col[O_VEN_PCO2] = po2, pco2
@@ -717,8 +733,7 @@ def _streams(e, guesses, col):
         col[O_PA_PO2], col[O_PA_PCO2] = col[O_ART_PO2], col[O_ART_PCO2]
     else:
         o2c, co2c = col[O_PA_O2], col[O_PA_CO2]
-        po2, pco2, _, _, ok = _from_contents(o2c, co2c, min(max(o2c / (_HUF * hb), 0.0), 1.0), hb, p50, be,
-                                             t, guesses, G_INV_PA)
+        po2, pco2, _, _, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_PA, box)
         if not ok:
             return False
         col[O_PA_PO2], col[O_PA_PCO2] = po2, pco2
@@ -768,10 +783,12 @@ def _solve_all(inputs, ox, n_chunks):
         hist = np.empty((3, N_IN))  # inputs of the last three solved elements, newest first
         xh = np.zeros((3, 2))  # their solutions
         jh = np.zeros((2, 4))  # the last two Jacobians
+        gh = np.zeros((2, _N_GUESS))  # the last two sets of inner roots
         x = np.zeros(2)
         jac = np.zeros(4)
         guesses = np.zeros(_N_GUESS)
         col = np.zeros(_N_OUT)
+        box = np.zeros(2)
         hb_be = np.full(2, np.nan)  # the Hb and BE of ph_range
         ph_range = np.zeros(2)
         solved = 0  # consecutive solved elements before this one (at most 3 counted)
@@ -782,9 +799,13 @@ def _solve_all(inputs, ox, n_chunks):
             if warm:
                 x[:] = xh[0]
                 jac[:] = jh[0]
+                guesses[:] = gh[0]
                 if solved > 1 and _even_steps(e, hist[0], hist[1]):
                     for k in range(4):
                         jac[k] = 2.0 * jh[0, k] - jh[1, k]
+                    for k in range(_N_GUESS):  # the inner roots too (0: none yet)
+                        if gh[0, k] != 0.0 and gh[1, k] != 0.0:
+                            guesses[k] = 2.0 * gh[0, k] - gh[1, k]
                     if solved > 2 and _even_steps(hist[0], hist[1], hist[2]):
                         for k in range(2):
                             x[k] = 3.0 * xh[0, k] - 3.0 * xh[1, k] + xh[2, k]
@@ -800,11 +821,12 @@ def _solve_all(inputs, ox, n_chunks):
             if evals < 0 and warm:  # retry from the cold guess
                 guesses[:] = 0.0
                 evals = _solve_element(e, x, jac, False, ph_range, ox, guesses, col) - abs(evals)
-            ok = evals > 0 and _streams(e, guesses, col)
+            ok = evals > 0 and _streams(e, guesses, col, box)
             if ok:
                 hist[2], hist[1], hist[0] = hist[1], hist[0], e
                 xh[2], xh[1], xh[0] = xh[1], xh[0], x
                 jh[1], jh[0] = jh[0], jac
+                gh[1], gh[0] = gh[0], guesses
                 solved = min(solved + 1, 3)
                 for r in range(_N_OUT):
                     out[r, i] = col[r]

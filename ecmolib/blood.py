@@ -197,7 +197,7 @@ PK_CARBONIC_ACID = 6.1
 # (no np.where, no array methods):
 #   constants  _SEV_A, _SEV_B, _LN10, _VS_HCO3_NORMAL, _VS_HB_FACTOR,
 #              _VS_BUFFER_HB, _VS_BUFFER_PLASMA, _PO2_MAX, _PCO2_MAX,
-#              _PH_MIN, _PH_MAX, _HB_MAX, _CONTENT_RTOL
+#              _PH_MIN, _PH_MAX, _HB_MAX
 #   checks     _hb
 #   kernels    _shift_factor, _sev, _sev_inv, _sat, _hco3_van_slyke,
 #              _pco2_at_ph, _ph_solve, _co2_douglas, _o2c
