@@ -87,18 +87,68 @@ def model_figures():
 
 
 def steady_state_figures():
+    import numba
+
+    from ecmolib import _vv_compiled
+
     adult = patients.ADULT
     lines = []
-    med, p95 = timed(lambda: vv.steady_state(adult, 3.5, shunt_fraction=1.0), repeat=10)
+    med, p95 = timed(lambda: vv.steady_state(adult, 3.5, shunt_fraction=1.0), repeat=20)
     lines.append(fmt_ms("vv.steady_state, one state (dead lungs, 3.5 L/min)", med, p95))
     med, p95 = timed(lambda: va.steady_state(adult, 4.0, native_output_l_min=1.0, shunt_fraction=0.8,
                                              fio2=0.5), repeat=10)
     lines.append(fmt_ms("va.steady_state, one state (femoral, 4 L/min)", med, p95))
     qec = np.linspace(2.0, 7.0, 200)
     co = np.linspace(3.0, 9.0, 200)[:, None]
-    med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0), repeat=5)
-    lines.append(fmt_ms("vv.steady_state, 200x200 grid (ECMO flow x cardiac output)", med, p95))
+    threads = numba.get_num_threads()
+    evals = []
+    real = _vv_compiled.solve
+
+    def counting(*args):
+        out = real(*args)
+        evals.append(float(np.mean(out["evaluations"])))
+        return out
+
+    _vv_compiled.solve = counting
+    try:
+        med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
+                         repeat=7)
+    finally:
+        _vv_compiled.solve = real
+    lines.append(fmt_ms("vv.steady_state, 200x200 grid (ECMO flow x cardiac output)", med, p95,
+                        f"   (dead lungs, {threads} threads, {evals[-1]:.2f} evaluations per element)"))
+    med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=0.5,
+                                             fio2=0.6), repeat=7)
+    lines.append(fmt_ms("vv.steady_state, 200x200 grid, shunt 0.5, FiO2 0.6", med, p95,
+                        f"   ({threads} threads)"))
+    numba.set_num_threads(1)
+    try:
+        med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
+                         repeat=5)
+    finally:
+        numba.set_num_threads(threads)
+    lines.append(fmt_ms("vv.steady_state, 200x200 grid, dead lungs, one thread", med, p95))
+    vv._USE_COMPILED = False
+    try:
+        med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
+                         repeat=3)
+    finally:
+        vv._USE_COMPILED = True
+    lines.append(fmt_ms("vv.steady_state, 200x200 grid, numpy reference solver", med, p95))
     return lines
+
+
+def compile_figures():
+    """First call of the compiled VV solver with an empty numba cache (a copy of ecmolib)."""
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(ROOT / "ecmolib", Path(tmp) / "ecmolib", ignore=shutil.ignore_patterns("__pycache__"))
+        code = ("import time; t0 = time.perf_counter(); from ecmolib import patients, vv; "
+                "vv.steady_state(patients.ADULT, 3.0); print(time.perf_counter() - t0)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp, check=True)
+    first = float(out.stdout.split()[-1])
+    return [f"{'vv.steady_state, first call with an empty numba cache':<58s} {first:8.1f} s   (compiles once)"]
 
 
 def hemodynamics_figures():
@@ -191,6 +241,7 @@ def main(argv=None):
               f"numpy {np.__version__}, {platform.machine()}, {platform.system()}")
     lines = [header, *model_figures(), *steady_state_figures(), *hemodynamics_figures(), *widget_figures()]
     if not args.quick:
+        lines += compile_figures()
         lines += notebook_figures()
         lines += key_to_pixel_figures()
         lines += install_figures()
