@@ -60,13 +60,23 @@ def setup() -> Path:
     # Build matplotlib's font cache now, so that no notebook's first plot
     # prints "Matplotlib is building the font cache" to stderr.
     run(py, "-c", "import matplotlib.pyplot")
+    compile_kernels(py)
     STAMP.write_text(digest)
     say(f"environment ready in {time.perf_counter() - t0:.0f} s")
     return py
 
 
+def compile_kernels(py: Path) -> None:
+    """Compile ecmolib's numba kernels now rather than in a lesson's first cell (cached on disk)."""
+    t0 = time.perf_counter()
+    run(py, "-m", "ecmolib._warm_up")
+    if time.perf_counter() - t0 > 2.0:
+        say(f"compiled ecmolib's numba kernels in {time.perf_counter() - t0:.0f} s (cached from now on)")
+
+
 def lessons(args: list[str]) -> int:
     py = setup()
+    compile_kernels(py)  # again after a change to ecmolib (well under a second otherwise)
     say(f"opening JupyterLab at {FIRST_LESSON} (stop it with Ctrl-C)")
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         args = ["--allow-root", *args]  # containers often run as root; JupyterLab refuses that by default
