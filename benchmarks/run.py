@@ -87,8 +87,6 @@ def model_figures():
 
 
 def steady_state_figures():
-    import numba
-
     from ecmolib import _vv_compiled
 
     adult = patients.ADULT
@@ -100,7 +98,7 @@ def steady_state_figures():
     lines.append(fmt_ms("va.steady_state, one state (femoral, 4 L/min)", med, p95))
     qec = np.linspace(2.0, 7.0, 200)
     co = np.linspace(3.0, 9.0, 200)[:, None]
-    threads = numba.get_num_threads()
+    threads = _vv_compiled._workers()
     evals = []
     real = _vv_compiled.solve
 
@@ -121,12 +119,12 @@ def steady_state_figures():
                                              fio2=0.6), repeat=7)
     lines.append(fmt_ms("vv.steady_state, 200x200 grid, shunt 0.5, FiO2 0.6", med, p95,
                         f"   ({threads} threads)"))
-    numba.set_num_threads(1)
+    _vv_compiled._MAX_WORKERS = 1
     try:
         med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
                          repeat=5)
     finally:
-        numba.set_num_threads(threads)
+        _vv_compiled._MAX_WORKERS = 8
     lines.append(fmt_ms("vv.steady_state, 200x200 grid, dead lungs, one thread", med, p95))
     vv._USE_COMPILED = False
     try:

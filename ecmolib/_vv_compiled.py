@@ -26,8 +26,11 @@ numba (``cache=True``), so that
   the PO2 with the O2 content at that pH: the state that
   :func:`ecmolib.oxygenator._outlet_from_contents` reaches by alternating
   the CO2 and O2 solves;
-* the elements are split into chunks over the processor's cores
-  (``numba.prange``), each chunk solved in order.
+* the elements are split into chunks (four per processor core), each
+  solved in order by compiled code that releases Python's global
+  interpreter lock, the chunks in parallel threads. (Plain threads rather
+  than numba's parallel loops: no threading layer to choose, and safe in a
+  process that forks.)
 
 **One set of equations.** The formulas are not restated here: the blood,
 oxygenator and lung kernels of :mod:`ecmolib.blood`,
@@ -49,17 +52,20 @@ then solves the call with the numpy path, which raises the explanatory
 errors. The tests check that both paths agree to 1e-7 relative, on random
 inputs and along random lines of inputs.
 
-**Cost** (this project's 2-core test machine): 73 ms for the 200 x 200
-grid of ``benchmarks/run.py`` (dead lungs), 89 ms with a shunt fraction of
-0.5; 0.7 ms for a single state. Compiling takes about 15 s, once: numba
-caches the machine code next to this file. Numba's cache notices changes to
-this file only, not to the modules whose kernels it compiles, so
-:func:`solve` keeps a digest of all of them next to the cache and clears
-the cache when the digest changes.
+**Cost** (this project's 2-core test machine, two threads): 64-73 ms for
+the 200 x 200 grid of ``benchmarks/run.py`` (dead lungs), 78-82 ms with a
+shunt fraction of 0.5; 123-130 ms for the first on one thread; 0.6 ms for a
+single state. Compiling takes about 8 s, once: numba caches the machine
+code next to this file. Numba's cache notices changes to this file only,
+not to the modules whose kernels it compiles, so :func:`solve` keeps a
+digest of all of them next to the cache and clears the cache when the
+digest changes.
 """
 
 import hashlib
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
@@ -792,77 +798,73 @@ def _even_steps(e, prev, prev2):
     return True
 
 
-@numba.njit(cache=True, parallel=True)
-def _solve_all(inputs, ox, n_chunks):
-    """Every element, the chunks in parallel, each chunk in order with warm starts.
+@numba.njit(cache=True, nogil=True)
+def _solve_range(inputs, ox, out, start, stop):
+    """Elements ``start`` to ``stop`` - 1, in order with warm starts, into ``out``.
 
     An element whose inputs lie close to the last solved element's starts
     from its solution and Jacobian; where the last three (or two) lie on a
     straight line with it at even steps, as along a grid line, from their
     quadratic (or linear) extrapolation, the Jacobian extrapolated linearly.
+    Runs without Python's global interpreter lock, so that ranges can be
+    solved in parallel threads.
     """
-    n = inputs.shape[1]
-    out = np.full((_N_OUT, n), np.nan)
-    for c in numba.prange(n_chunks):
-        start = (c * n) // n_chunks
-        stop = ((c + 1) * n) // n_chunks
-        e = np.empty(N_IN)
-        hist = np.empty((3, N_IN))  # inputs of the last three solved elements, newest first
-        xh = np.zeros((3, 2))  # their solutions
-        jh = np.zeros((2, 4))  # the last two Jacobians
-        gh = np.zeros((2, _N_GUESS))  # the last two sets of inner roots
-        x = np.zeros(2)
-        jac = np.zeros(4)
-        guesses = np.zeros(_N_GUESS)
-        col = np.zeros(_N_OUT)
-        box = np.zeros(2)
-        hb_be = np.full(2, np.nan)  # the Hb and BE of ph_range
-        ph_range = np.zeros(2)
-        solved = 0  # consecutive solved elements before this one (at most 3 counted)
-        for i in range(start, stop):
-            for r in range(N_IN):
-                e[r] = inputs[r, i]
-            warm = solved > 0 and _close(e, hist[0])
-            if warm:
-                x[:] = xh[0]
-                jac[:] = jh[0]
-                guesses[:] = gh[0]
-                if solved > 1 and _even_steps(e, hist[0], hist[1]):
-                    for k in range(4):
-                        jac[k] = 2.0 * jh[0, k] - jh[1, k]
-                    for k in range(_N_GUESS):  # the inner roots too (0: none yet)
-                        if gh[0, k] != 0.0 and gh[1, k] != 0.0:
-                            guesses[k] = 2.0 * gh[0, k] - gh[1, k]
-                    if solved > 2 and _even_steps(hist[0], hist[1], hist[2]):
-                        for k in range(2):
-                            x[k] = 3.0 * xh[0, k] - 3.0 * xh[1, k] + xh[2, k]
-                    else:
-                        for k in range(2):
-                            x[k] = 2.0 * xh[0, k] - xh[1, k]
-            else:
-                guesses[:] = 0.0
-            if e[I_HB] != hb_be[0] or e[I_BE] != hb_be[1]:
-                hb_be[0], hb_be[1] = e[I_HB], e[I_BE]
-                _ph_range(e[I_HB], e[I_BE], ph_range)
-            evals = _solve_element(e, x, jac, warm, ph_range, ox, guesses, col)
-            if evals < 0 and warm:  # retry from the cold guess
-                guesses[:] = 0.0
-                evals = _solve_element(e, x, jac, False, ph_range, ox, guesses, col) - abs(evals)
-            ok = evals > 0 and _streams(e, guesses, col, box)
-            if ok:
-                hist[2], hist[1], hist[0] = hist[1], hist[0], e
-                xh[2], xh[1], xh[0] = xh[1], xh[0], x
-                jh[1], jh[0] = jh[0], jac
-                gh[1], gh[0] = gh[0], guesses
-                solved = min(solved + 1, 3)
-                for r in range(_N_OUT):
-                    out[r, i] = col[r]
-                out[O_STATUS, i] = OK
-            else:
-                solved = 0
-                out[O_STATUS, i] = FAILED
-            out[O_EVALS, i] = abs(evals)
-    return out
+    e = np.empty(N_IN)
+    hist = np.empty((3, N_IN))  # inputs of the last three solved elements, newest first
+    xh = np.zeros((3, 2))  # their solutions
+    jh = np.zeros((2, 4))  # the last two Jacobians
+    gh = np.zeros((2, _N_GUESS))  # the last two sets of inner roots
+    x = np.zeros(2)
+    jac = np.zeros(4)
+    guesses = np.zeros(_N_GUESS)
+    col = np.zeros(_N_OUT)
+    box = np.zeros(2)
+    hb_be = np.full(2, np.nan)  # the Hb and BE of ph_range
+    ph_range = np.zeros(2)
+    solved = 0  # consecutive solved elements before this one (at most 3 counted)
+    for i in range(start, stop):
+        for r in range(N_IN):
+            e[r] = inputs[r, i]
+        warm = solved > 0 and _close(e, hist[0])
+        if warm:
+            x[:] = xh[0]
+            jac[:] = jh[0]
+            guesses[:] = gh[0]
+            if solved > 1 and _even_steps(e, hist[0], hist[1]):
+                for k in range(4):
+                    jac[k] = 2.0 * jh[0, k] - jh[1, k]
+                for k in range(_N_GUESS):  # the inner roots too (0: none yet)
+                    if gh[0, k] != 0.0 and gh[1, k] != 0.0:
+                        guesses[k] = 2.0 * gh[0, k] - gh[1, k]
+                if solved > 2 and _even_steps(hist[0], hist[1], hist[2]):
+                    for k in range(2):
+                        x[k] = 3.0 * xh[0, k] - 3.0 * xh[1, k] + xh[2, k]
+                else:
+                    for k in range(2):
+                        x[k] = 2.0 * xh[0, k] - xh[1, k]
+        else:
+            guesses[:] = 0.0
+        if e[I_HB] != hb_be[0] or e[I_BE] != hb_be[1]:
+            hb_be[0], hb_be[1] = e[I_HB], e[I_BE]
+            _ph_range(e[I_HB], e[I_BE], ph_range)
+        evals = _solve_element(e, x, jac, warm, ph_range, ox, guesses, col)
+        if evals < 0 and warm:  # retry from the cold guess
+            guesses[:] = 0.0
+            evals = _solve_element(e, x, jac, False, ph_range, ox, guesses, col) - abs(evals)
+        ok = evals > 0 and _streams(e, guesses, col, box)
+        if ok:
+            hist[2], hist[1], hist[0] = hist[1], hist[0], e
+            xh[2], xh[1], xh[0] = xh[1], xh[0], x
+            jh[1], jh[0] = jh[0], jac
+            gh[1], gh[0] = gh[0], guesses
+            solved = min(solved + 1, 3)
+            for r in range(_N_OUT):
+                out[r, i] = col[r]
+            out[O_STATUS, i] = OK
+        else:
+            solved = 0
+            out[O_STATUS, i] = FAILED
+        out[O_EVALS, i] = abs(evals)
 
 
 # --------------------------------------------------------------------------
@@ -893,6 +895,19 @@ def _check_cache():
         pass
 
 
+#: Most threads :func:`solve` uses (benchmarks set 1 to time one core).
+_MAX_WORKERS = 8
+
+
+def _workers():
+    """Threads to use: the processors this process may run on, at most :data:`_MAX_WORKERS`."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_WORKERS))
+
+
 def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
     """Solve every element of ``inputs`` (rows I_*, float array (N_IN, n)).
 
@@ -905,8 +920,20 @@ def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
     if not _CACHE_CHECKED:
         _check_cache()
         _CACHE_CHECKED = True
+    inputs = np.ascontiguousarray(inputs, dtype=float)
     n = inputs.shape[1]
-    n_chunks = max(1, min(n // 256, 4 * numba.get_num_threads()))
     ox = np.array([d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent], dtype=float)
-    out = _solve_all(np.ascontiguousarray(inputs, dtype=float), ox, n_chunks)
+    out = np.full((_N_OUT, n), np.nan)
+    workers = _workers()
+    # Chunks of at least 256 elements, four per worker (they take unequal times).
+    n_chunks = max(1, min(n // 256, 4 * workers))
+    edges = [(c * n) // n_chunks for c in range(n_chunks + 1)]
+    ranges = list(zip(edges[:-1], edges[1:]))
+    if workers == 1 or n_chunks == 1:
+        for start, stop in ranges:
+            _solve_range(inputs, ox, out, start, stop)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in [pool.submit(_solve_range, inputs, ox, out, start, stop) for start, stop in ranges]:
+                done.result()
     return dict(zip(OUTPUTS, out))

@@ -2,7 +2,7 @@
 
 Numba compiles the beat-by-beat circulation (:mod:`ecmolib.hemodynamics`)
 and the compiled VV solver (:mod:`ecmolib._vv_compiled`) on first use and
-caches the machine code next to the source; the first use costs about 20 s
+caches the machine code next to the source; the first use costs about 10 s
 in all, every later one well under a second. ``dev.py`` and Binder's
 ``postBuild`` run this module so that no lesson waits for the compiler.
 """

@@ -792,9 +792,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     Broyden's rank-one update. Two solvers do this. First, a compiled one
     (:mod:`ecmolib._vv_compiled`, numba) solves element by element, each
     element of a grid starting from the extrapolated solution of its
-    neighbours: about 2.2 oxygenator evaluations per element, 0.7 ms for a
-    single state and 70-90 ms for a 200 x 200 grid on two cores (compiled
-    once, about 15 s, then cached). Where it does not settle an element
+    neighbours: about 2.2 oxygenator evaluations per element, 0.6 ms for a
+    single state and 65-85 ms for a 200 x 200 grid on two cores, about
+    125 ms on one (compiled once, about 8 s, then cached). Where it does not settle an element
     (no steady state, or a submodel's range left), the call is solved by
     the vectorised numpy solver (the private ``lungs._solve_balances``: all
     elements and difference points in one oxygenator call, about 8
