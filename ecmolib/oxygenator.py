@@ -492,10 +492,14 @@ def _effectiveness_crossflow(ntu, cr):
 
     written with expm1 so that :math:`C_r \to 0` gives :math:`1 - e^{-NTU}`.
     """
-    a = ntu**0.78
-    safe_cr = np.where(cr > 1e-12, cr, 1.0)
-    term = np.where(cr > 1e-12, np.expm1(-safe_cr * a) / safe_cr, -a)
-    return -np.expm1(ntu**0.22 * term)
+    # Written without np.where (the compiled VV solver uses it for scalars);
+    # NTU > 0. The bracket term is expm1(-Cr a)/Cr, and -a for Cr <= 1e-12.
+    log_ntu = np.log(ntu)
+    a = np.exp(0.78 * log_ntu)
+    tiny = cr <= 1e-12
+    safe_cr = cr + tiny  # 1 where Cr is tiny
+    term = np.expm1(-safe_cr * a) / safe_cr * (1.0 - tiny) - a * tiny
+    return -np.expm1(np.exp(0.22 * log_ntu) * term)
 
 
 _o2c = blood._o2c  # O2 content [mL/dL] on the ODC with virtual-PO2 multiplier
@@ -505,8 +509,8 @@ _o2c = blood._o2c  # O2 content [mL/dL] on the ODC with virtual-PO2 multiplier
 # The exchange model (unchecked core; inputs are broadcast float arrays)
 # --------------------------------------------------------------------------
 #
-# _co2_line, _co2_on_line, _sev_slope, _o2c_slope, _phi_coefficients and _phi
-# are also compiled for scalars by ecmolib._vv_compiled (numba): keep them to
+# _co2_line, _co2_on_line, _effectiveness_crossflow, _co2_terms, _sev_slope,
+# _o2c_slope, _phi_coefficients and _phi are also compiled for scalars by ecmolib._vv_compiled (numba): keep them to
 # arithmetic and numpy functions numba supports for scalars.
 
 
@@ -537,6 +541,29 @@ def _co2_on_line(x, a, beta, s, k1, k0, g):
     return p, s * p * (1.0 + np.exp(blood._LN10 * (k1 * x - k0))) * (1.0 - g / (8.142 - x))
 
 
+def _co2_terms(x, ph_in, q, g, k, p_in, c_in, a, beta, s, k1, k0, gg):
+    """Blood-side CO2 loss and exchanger removal [mL/min] for outlet pH x.
+
+    ``q`` blood flow [L/min], ``g`` the gas capacity rate [mL/min/mmHg],
+    ``k`` the conductance; ``p_in``, ``c_in``: the inlet on the same
+    titration line, so that both terms vanish together; ``a`` to ``gg``:
+    :func:`_co2_line` constants. The blood capacity rate comes from the
+    secant slope of the CO2 curve between inlet and outlet [mL/dL/mmHg],
+    over at least 1e-6 pH units so that it is defined at x = pH_in.
+    Requires g > 0 (the callers treat a vanishing sweep as none).
+    """
+    xs = np.maximum(x, ph_in + 1e-6)
+    p_s, c_s = _co2_on_line(xs, a, beta, s, k1, k0, gg)
+    c = _co2_on_line(x, a, beta, s, k1, k0, gg)[1]
+    cb = 10.0 * q * (c_in - c_s) / (p_in - p_s)
+    cmin, cmax = np.minimum(cb, g), np.maximum(cb, g)
+    # NTU capped at 1e9 (effectiveness then 1 to machine precision) so a
+    # vanishing capacity rate cannot overflow.
+    ntu = np.minimum(k / np.maximum(cmin, 1e-300), 1e9)
+    eps = _effectiveness_crossflow(ntu, cmin / cmax)
+    return 10.0 * q * (c_in - c), eps * cmin * p_in
+
+
 def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
     """CO2 removal [mL/min] and the outlet pH/PCO2 estimate (at inlet SO2).
 
@@ -548,29 +575,8 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
     pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k = (np.array(a, dtype=float) for a in arrays)
     g = 1000.0 * sweep / (pb - WATER_VAPOUR_PRESSURE_MMHG)  # gas capacity rate, mL/min/mmHg
 
-    def terms(x, ph_in, q, g, k, p_in, c_in, *line):
-        """Blood-side loss and exchanger removal [mL/min] for outlet pH x.
-
-        ``p_in``, ``c_in``: the inlet on the same titration line, so that
-        both terms vanish together; ``line``: :func:`_co2_line` constants.
-        """
-        # Secant slope of the CO2 curve between inlet and outlet [mL/dL/mmHg]
-        # (over at least 1e-6 pH units, so it is defined at x = pH_in).
-        xs = np.maximum(x, ph_in + 1e-6)
-        p_s, c_s = _co2_on_line(xs, *line)
-        near = xs != x
-        c = _co2_on_line(x, *line)[1] if np.any(near) else c_s
-        slope = (c_in - c_s) / (p_in - p_s)
-        cb = 10.0 * q * slope
-        cmin, cmax = np.minimum(cb, g), np.maximum(cb, g)
-        # NTU capped at 1e9 (effectiveness then 1 to machine precision) so a
-        # vanishing capacity rate cannot overflow.
-        ntu = np.minimum(k / np.maximum(cmin, 1e-300), 1e9)
-        eps = _effectiveness_crossflow(ntu, cmin / np.where(cmax > 0, cmax, 1.0))
-        return 10.0 * q * (c_in - c), eps * cmin * p_in
-
     def balance(x, *args):
-        loss, removed = terms(x, *args)
+        loss, removed = _co2_terms(x, *args)
         return loss - removed
 
     line = _co2_line(so2_in, hb, be, temp)
@@ -595,7 +601,7 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
                 f"blood model's range); lower sweep_l_min or raise blood_flow_l_min"
             )
         x = _solve1d(balance, np.minimum(lo + 0.02, 0.5 * (lo + hi)), lo, hi, sub)
-        removal[active] = terms(x, *sub)[1]  # the exchanger's removal at the solution
+        removal[active] = _co2_terms(x, *sub)[1]  # the exchanger's removal at the solution
         ph_out[active] = x
     pco2_out = np.where(active, np.maximum(blood._pco2_at_ph(ph_out, hb, be), 0.0), pco2_in)
     return removal, ph_out, pco2_out
