@@ -119,20 +119,17 @@ def steady_state_figures():
                                              fio2=0.6), repeat=7)
     lines.append(fmt_ms("vv.steady_state, 200x200 grid, shunt 0.5, FiO2 0.6", med, p95,
                         f"   ({threads} threads)"))
-    _vv_compiled._MAX_WORKERS = 1
-    try:
-        med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
-                         repeat=5)
-    finally:
-        _vv_compiled._MAX_WORKERS = 8
-    lines.append(fmt_ms("vv.steady_state, 200x200 grid, dead lungs, one thread", med, p95))
-    vv._USE_COMPILED = False
-    try:
-        med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
-                         repeat=3)
-    finally:
-        vv._USE_COMPILED = True
-    lines.append(fmt_ms("vv.steady_state, 200x200 grid, numpy reference solver", med, p95))
+    for label, module, name, value, repeat in (
+            ("vv.steady_state, 200x200 grid, dead lungs, one thread", _vv_compiled, "_MAX_WORKERS", 1, 5),
+            ("vv.steady_state, 200x200 grid, numpy reference solver", vv, "_USE_COMPILED", False, 3)):
+        saved = getattr(module, name)
+        setattr(module, name, value)
+        try:
+            med, p95 = timed(lambda: vv.steady_state(adult, qec, cardiac_output_l_min=co, shunt_fraction=1.0),
+                             repeat=repeat)
+        finally:
+            setattr(module, name, saved)
+        lines.append(fmt_ms(label, med, p95))
     return lines
 
 

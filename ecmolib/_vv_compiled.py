@@ -139,6 +139,8 @@ _N_COMPARED = I_VA + 1
 #: Rows of the output table: the solution's streams (contents in mL/dL,
 #: pressures in mmHg, flows of gas in mL/min), the element's status
 #: (:data:`OK` or :data:`FAILED`) and its number of balance evaluations.
+#: Each stream's PO2 and PCO2 rows follow each other, and so do its SO2,
+#: O2 and CO2 content rows (:func:`_invert` and :func:`_streams` rely on it).
 OUTPUTS = (
     "status", "evaluations", "pre_po2", "pre_pco2", "t_o2", "t_co2", "post_po2", "post_pco2",
     "l_o2", "l_co2", "v_o2", "v_co2", "pa_o2", "pa_co2", "ca_o2", "ca_co2", "ec_po2", "ec_pco2",
@@ -715,44 +717,49 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
 
 
 @register_jitable
+def _invert(col, o2_row, co2_row, po2_row, props_row, e, guesses, slot, box):
+    """PO2 and PCO2 of the stream with contents ``col[o2_row]``, ``col[co2_row]``; ok flag.
+
+    Writes them to ``col[po2_row]`` and ``col[po2_row + 1]``, and, if
+    ``props_row`` >= 0, the SO2 and the O2 and CO2 contents recomputed from
+    them to ``col[props_row:props_row + 3]``.
+    """
+    hb, p50, be, t = e[I_HB], e[I_P50], e[I_BE], e[I_T]
+    po2, pco2, ph, so2, ok = _from_contents(col[o2_row], col[co2_row], hb, p50, be, t, guesses, slot, box)
+    if ok:
+        col[po2_row], col[po2_row + 1] = po2, pco2
+        if props_row >= 0:
+            col[props_row], col[props_row + 1] = so2, _HUF * hb * so2 + _SOL * po2
+            col[props_row + 2] = _co2_douglas(pco2, ph, so2, hb, t)
+    return ok
+
+
+@register_jitable
+def _copy(col, src, dst, n):
+    for k in range(n):
+        col[dst + k] = col[src + k]
+
+
+@register_jitable
 def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
-    hb, p50, be, t = e[I_HB], e[I_P50], e[I_BE], e[I_T]
     if e[I_QEC] > 0.0:
         guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
-        po2, pco2, _, _, ok = _from_contents(col[O_POST_O2C], col[O_POST_CO2C], hb, p50, be, t, guesses,
-                                             G_INV_POST, box)
-        if not ok:
+        if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, -1, e, guesses, G_INV_POST, box):
             return False
-        col[O_POST_PO2], col[O_POST_PCO2] = po2, pco2
     else:
-        col[O_POST_PO2], col[O_POST_PCO2] = col[O_PRE_PO2], col[O_PRE_PCO2]
-    o2c, co2c = col[O_CA_O2], col[O_CA_CO2]
-    po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_ART, box)
-    if not ok:
+        _copy(col, O_PRE_PO2, O_POST_PO2, 2)
+    if not _invert(col, O_CA_O2, O_CA_CO2, O_ART_PO2, O_A_SO2, e, guesses, G_INV_ART, box):
         return False
-    col[O_ART_PO2], col[O_ART_PCO2] = po2, pco2
-    col[O_A_SO2], col[O_A_O2C] = so2, _HUF * hb * so2 + _SOL * po2
-    col[O_A_CO2C] = _co2_douglas(pco2, ph, so2, hb, t)
     if e[I_REFF] == 0.0:  # venous = pre-oxygenator blood
-        col[O_VEN_PO2], col[O_VEN_PCO2] = col[O_PRE_PO2], col[O_PRE_PCO2]
-        col[O_V_SO2], col[O_V_O2C], col[O_V_CO2C] = col[O_PRE_SO2], col[O_PRE_O2C], col[O_PRE_CO2C]
-    else:
-        o2c, co2c = col[O_V_O2], col[O_V_CO2]
-        po2, pco2, ph, so2, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_VEN, box)
-        if not ok:
-            return False
-        col[O_VEN_PO2], col[O_VEN_PCO2] = po2, pco2
-        col[O_V_SO2], col[O_V_O2C] = so2, _HUF * hb * so2 + _SOL * po2
-        col[O_V_CO2C] = _co2_douglas(pco2, ph, so2, hb, t)
+        _copy(col, O_PRE_PO2, O_VEN_PO2, 2)
+        _copy(col, O_PRE_SO2, O_V_SO2, 3)
+    elif not _invert(col, O_V_O2, O_V_CO2, O_VEN_PO2, O_V_SO2, e, guesses, G_INV_VEN, box):
+        return False
     if col[O_CA_O2] == col[O_PA_O2] and col[O_CA_CO2] == col[O_PA_CO2]:  # all blood shunted
-        col[O_PA_PO2], col[O_PA_PCO2] = col[O_ART_PO2], col[O_ART_PCO2]
-    else:
-        o2c, co2c = col[O_PA_O2], col[O_PA_CO2]
-        po2, pco2, _, _, ok = _from_contents(o2c, co2c, hb, p50, be, t, guesses, G_INV_PA, box)
-        if not ok:
-            return False
-        col[O_PA_PO2], col[O_PA_PCO2] = po2, pco2
+        _copy(col, O_ART_PO2, O_PA_PO2, 2)
+    elif not _invert(col, O_PA_O2, O_PA_CO2, O_PA_PO2, -1, e, guesses, G_INV_PA, box):
+        return False
     return True
 
 
