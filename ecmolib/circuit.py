@@ -908,8 +908,7 @@ def venous_return_resistance_mmhg_min_l(patient):
     .. [2] Beard DA, Feigl EO. Am J Physiol Heart Circ Physiol
        2011;301:H629-H633. doi:10.1152/ajpheart.00228.2011
     """
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(f"patient must be an ecmolib.patients.Patient; got {type(patient).__name__}")
+    patients._checked(patient)
     return VENOUS_RETURN_GRADIENT_MMHG / patient.cardiac_output_l_min
 
 
@@ -1097,8 +1096,7 @@ def hemodilution(patient, prime_ml, *, prime_hb_g_dl=0.0):
        neonates and infants under 6 kg body weight. Perfusion
        2004;19(4):229-237. PMID 15376767.
     """
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(f"patient must be an ecmolib.patients.Patient; got {type(patient).__name__}")
+    patients._checked(patient)
     v = checked("prime_ml", prime_ml, "mL", low=0.0, high=10000.0)
     hb_prime = checked("prime_hb_g_dl", prime_hb_g_dl, "g/dL", low=0.0, high=blood._HB_MAX)
     vb = patient.blood_volume_ml

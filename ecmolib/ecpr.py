@@ -160,12 +160,7 @@ def _population(value):
 def _patient(value):
     if value is None:
         return patients.ADULT
-    if not isinstance(value, patients.Patient):
-        raise ValueError(
-            "patient must be an ecmolib.patients.Patient (e.g. patients.ADULT, "
-            f"patients.CHILD); got {type(value).__name__}"
-        )
-    return value
+    return patients._checked(value)
 
 
 def _scalar_minutes(name, value, low=0.0, high=TIMELINE_MAX_MIN):

@@ -501,13 +501,10 @@ def default_heart_rate_bpm(patient) -> float:
        rate and respiratory rate in children from birth to 18 years of age.
        Lancet 2011;377:1011-1018. doi:10.1016/S0140-6736(10)62226-X
     """
-    _check_patient(patient)
+    patients._checked(patient)
     return ADULT_HEART_RATE_BPM * (patient.weight_kg / 70.0) ** HEART_RATE_MASS_EXPONENT
 
 
-def _check_patient(patient):
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(f"patient must be an ecmolib.patients.Patient; got {type(patient).__name__}")
 
 
 def _with_heart_rate(params, heart_rate_bpm):
@@ -581,7 +578,7 @@ def parameters_for(patient, *, heart_rate_bpm=None):
     .. [1] Stahl WR. J Appl Physiol 1967;22:453-460.
        doi:10.1152/jappl.1967.22.3.453
     """
-    _check_patient(patient)
+    patients._checked(patient)
     hr0 = default_heart_rate_bpm(patient)
     a = ADULT_PARAMETERS
     sv = (patient.cardiac_output_l_min / hr0) / (_ADULT_CO_L_MIN / ADULT_HEART_RATE_BPM)
@@ -1348,7 +1345,7 @@ def simulate(patient, duration_s, *, va_flow_l_min=0.0, lv_contractility=1.0, he
     .. [5] Fitzgerald KR et al. Am J Physiol 1981;241:H442-H448.
        doi:10.1152/ajpheart.1981.241.3.H442
     """
-    _check_patient(patient)
+    patients._checked(patient)
     duration = _pos("duration_s", duration_s, "s", *_DURATION_RANGE_S)
     q_va = _pos("va_flow_l_min", va_flow_l_min, "L/min", *_FLOW_RANGE_L_MIN, low_inclusive=True)
     q_vv = _pos("vv_flow_l_min", vv_flow_l_min, "L/min", *_FLOW_RANGE_L_MIN, low_inclusive=True)

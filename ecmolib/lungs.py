@@ -257,7 +257,7 @@ def normal_ventilation_perfusion_ratio(patient) -> float:
     ----------
     .. [1] West JB. Respiratory Physiology: The Essentials, 9th ed. 2012.
     """
-    p = _check_patient(patient)
+    p = patients._checked(patient)
     return ALVEOLAR_VENTILATION_CONSTANT * p.vco2_ml_min / (NORMAL_PACO2_MMHG * p.cardiac_output_l_min)
 
 
@@ -463,13 +463,6 @@ def _broadcast(**arrays):
         raise ValueError(f"array arguments do not broadcast together: {shapes}") from None
 
 
-def _check_patient(patient):
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(
-            "patient must be an ecmolib.patients.Patient (e.g. patients.ADULT or "
-            f"patients.for_weight(weight_kg)); got {type(patient).__name__}"
-        )
-    return patient
 
 
 def _ph_upper(hb, be):

@@ -739,12 +739,18 @@ ADULT = _preset("Adult (70 kg)", "adult")
 # ---------------------------------------------------------------------------
 # ELSO target flows
 # ---------------------------------------------------------------------------
-def _flow_row(patient, mode):
+def _checked(patient):
+    """``patient`` if it is a :class:`Patient`; else ValueError (every module's check)."""
     if not isinstance(patient, Patient):
         raise ValueError(
-            f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT or "
+            "patient must be an ecmolib.patients.Patient (e.g. patients.ADULT or "
             f"patients.for_weight(weight_kg)); got {type(patient).__name__}"
         )
+    return patient
+
+
+def _flow_row(patient, mode):
+    _checked(patient)
     _validation.choice("mode", mode, _MODES)
     return ELSO_FLOW_ML_KG_MIN[(patient.age_group, mode)]
 

@@ -519,10 +519,7 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
        content. J Appl Physiol 1988;65:473-477.
        doi:10.1152/jappl.1988.65.1.473
     """
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(
-            f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT); got {type(patient).__name__}"
-        )
+    patients._checked(patient)
     hb = patient.hb_g_dl if hb_g_dl is None else hb_g_dl
     q = _flow("cardiac_output_l_min",
               patient.cardiac_output_l_min if cardiac_output_l_min is None else cardiac_output_l_min)

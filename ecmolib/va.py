@@ -76,7 +76,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, vv
+from ecmolib import blood, lungs, patients, vv
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, choice, fraction, result
 
@@ -492,7 +492,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     .. [4] Prisco AR, et al. J Cardiovasc Transl Res (online 2021).
        doi:10.1007/s12265-021-10110-2
     """
-    p = lungs._check_patient(patient)
+    p = patients._checked(patient)
     cannulation = choice("cannulation", cannulation, CANNULATIONS)
     ox = vv.default_oxygenator(p, "va") if oxygenator is None else vv._check_oxygenator(oxygenator)
     qec = checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0,

@@ -79,7 +79,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs
+from ecmolib import blood, lungs, patients
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, fraction, result
 
@@ -285,7 +285,7 @@ def default_oxygenator(patient, mode="vv") -> _oxy.Oxygenator:
     .. [1] ELSO General Guidelines for all ECLS Cases, v1.4, 2017 (flows per
        kg; see :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN`).
     """
-    return lungs._default_oxygenator(lungs._check_patient(patient), mode)
+    return lungs._default_oxygenator(patients._checked(patient), mode)
 
 
 # --------------------------------------------------------------------------
@@ -908,7 +908,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     .. [4] Curran-Everett D. Adv Physiol Educ 2006;30:58-62.
        doi:10.1152/advan.00076.2005
     """
-    p = lungs._check_patient(patient)
+    p = patients._checked(patient)
     ox = default_oxygenator(p, "vv") if oxygenator is None else _check_oxygenator(oxygenator)
     qec = checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0,
                   high=1.5 * ox.max_blood_flow_l_min)

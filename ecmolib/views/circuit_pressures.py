@@ -615,8 +615,7 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     -------
     ecmolib.widgets.Explorer
     """
-    if not isinstance(patient, _patients.Patient):
-        raise ValueError(f"patient must be an ecmolib.patients.Patient; got {type(patient).__name__}")
+    _patients._checked(patient)
     if not isinstance(circuit, _circuit.Circuit):
         raise ValueError(f"circuit must be an ecmolib.circuit.Circuit; got {type(circuit).__name__}")
     hb = patient.hb_g_dl

@@ -737,10 +737,7 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     per slider); other combinations are computed when first shown (about
     10 ms, mostly :meth:`ecmolib.blood.BloodGas.from_contents`) and kept.
     """
-    if not isinstance(patient, patients.Patient):
-        raise ValueError(
-            f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT); got {type(patient).__name__}"
-        )
+    patients._checked(patient)
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
     specs = {
         "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", patient.hb_g_dl, 5.0, 20.0, 0.5, ".1f"),

@@ -156,13 +156,6 @@ def _scenario(scenario):
     return {**SCENARIO, **scenario}
 
 
-def _check_patient(patient):
-    if not isinstance(patient, _patients.Patient):
-        raise ValueError(
-            f"patient must be an ecmolib.patients.Patient (e.g. patients.ADULT); got {type(patient).__name__}")
-    return patient
-
-
 def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     """The patient's VV steady state for the lesson's scenario with some settings changed.
 
@@ -199,7 +192,7 @@ def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     """
     s = _scenario(settings)
     return vv.steady_state(
-        _check_patient(patient), s["ecmo_flow_l_min"], recirculation=s["recirculation"],
+        _patients._checked(patient), s["ecmo_flow_l_min"], recirculation=s["recirculation"],
         shunt_fraction=s["shunt_fraction"], fio2=s["fio2"], fdo2=s["fdo2"], sweep_l_min=s["sweep_l_min"],
         cardiac_output_l_min=s["cardiac_output_l_min"], hb_g_dl=s["hb_g_dl"])
 
@@ -507,7 +500,7 @@ def flow_table(patient, flows_l_min, cardiac_outputs_l_min, **scenario) -> FlowT
     -------
     FlowTable
     """
-    return _flow_table(_check_patient(patient), tuple(np.asarray(flows_l_min, float).ravel()),
+    return _flow_table(_patients._checked(patient), tuple(np.asarray(flows_l_min, float).ravel()),
                        tuple(np.asarray(cardiac_outputs_l_min, float).ravel()), _frozen(scenario))
 
 
@@ -673,7 +666,7 @@ def recirculation_table(patient, fractions, flows_l_min, **scenario) -> Recircul
     -------
     RecirculationTable
     """
-    return _recirculation_table(_check_patient(patient), tuple(np.asarray(fractions, float).ravel()),
+    return _recirculation_table(_patients._checked(patient), tuple(np.asarray(fractions, float).ravel()),
                                 tuple(np.asarray(flows_l_min, float).ravel()), _frozen(scenario))
 
 
@@ -883,7 +876,7 @@ def haemoglobin_table(patient, hbs_g_dl, flows_l_min, *, iso_sao2=0.85, **scenar
     """
     iso = float(_v.checked("iso_sao2", iso_sao2, "fraction 0..1", low=0.0, high=1.0, low_inclusive=False,
                            high_inclusive=False))
-    return _haemoglobin_table(_check_patient(patient), tuple(np.asarray(hbs_g_dl, float).ravel()),
+    return _haemoglobin_table(_patients._checked(patient), tuple(np.asarray(hbs_g_dl, float).ravel()),
                               tuple(np.asarray(flows_l_min, float).ravel()), iso, _frozen(scenario))
 
 
@@ -1060,7 +1053,7 @@ def sweep_table(patient, sweeps_l_min, flows_l_min, **scenario) -> SweepTable:
     -------
     SweepTable
     """
-    return _sweep_table(_check_patient(patient), tuple(np.asarray(sweeps_l_min, float).ravel()),
+    return _sweep_table(_patients._checked(patient), tuple(np.asarray(sweeps_l_min, float).ravel()),
                         tuple(np.asarray(flows_l_min, float).ravel()), _frozen(scenario))
 
 
