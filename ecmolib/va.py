@@ -573,7 +573,6 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     tissue_o2 = 10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2 - qs * v_o2)
     tissue_co2 = 10.0 * (qs * v_co2 - P["qn"] * n_co2 - P["qec"] * cp_co2)
     zone_names = np.array(SEGMENTS)[zone].reshape(shape)
-    va_used = P["va"] if "va" in P else P["va_ratio"] * aux["qv"]
     region_flows = {k: sum(parts.values()) * qs for k, parts in REGIONS.items()}
     return VASteadyState(
         mixing_zone=str(zone_names[()]) if not shape else zone_names,
@@ -593,18 +592,5 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         systemic_flow_l_min=r(qs),
         pulmonary_blood_flow_l_min=r(P["qn"]),
         cannulation=cannulation,
-        sweep_l_min=r(P["sweep"]),
-        vo2_ml_min=r(P["vo2"]),
-        vco2_ml_min=r(P["vco2"]),
-        o2_transfer_ml_min=r(aux["t_o2"]),
-        co2_removal_ml_min=r(aux["t_co2"]),
-        lung_o2_uptake_ml_min=r(aux["l_o2"]),
-        lung_co2_output_ml_min=r(aux["l_co2"]),
-        alveolar_po2_mmhg=r(aux["pao2"]),
-        alveolar_pco2_mmhg=r(aux["paco2"]),
-        alveolar_ventilation_l_min=r(va_used),
-        o2_balance_residual_ml_min=r(aux["t_o2"] + aux["l_o2"] - tissue_o2),
-        co2_balance_residual_ml_min=r(aux["t_co2"] + aux["l_co2"] - tissue_co2),
-        membrane_pressure_drop_mmhg=r(aux["dp"]),
-        oxygenator=ox,
+        **vv._gas_exchange_fields(P, aux, tissue_o2, tissue_co2, aux["dp"], ox, r),
     )

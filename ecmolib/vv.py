@@ -984,7 +984,6 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
 
-    va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
     limited = (1.0 - P["rec"]) * P["qec"] > P["co"]
     return VVSteadyState(
         sao2=r(sol["a_so2"]),
@@ -1004,6 +1003,20 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         flow_ratio=r(P["qec"] / P["co"]),
         recirculation=r(P["reff"]),
         flow_limited=limited.reshape(shape)[()] if not shape else limited.reshape(shape),
+        **_gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r),
+    )
+
+
+def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
+    """The result fields VV and VA share: gas flows, lungs, balances, membrane.
+
+    ``sol``: the solution's flat arrays (``t_o2``, ``t_co2``, ``l_o2``,
+    ``l_co2``, ``pao2``, ``paco2``, ``qv``); ``tissue_o2``/``tissue_co2``:
+    the tissue exchange recomputed from the arterial and venous states;
+    ``r`` reshapes a flat array to the result's shape.
+    """
+    va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
+    return dict(
         sweep_l_min=r(P["sweep"]),
         vo2_ml_min=r(P["vo2"]),
         vco2_ml_min=r(P["vco2"]),
