@@ -51,10 +51,10 @@ then solves the call with the numpy path, which raises the explanatory
 errors. The tests check that both paths agree to 1e-7 relative, on random
 inputs and along random lines of inputs.
 
-**Cost** (this project's 2-core test machine, two threads): 64-73 ms for
-the 200 x 200 grid of ``benchmarks/run.py`` (dead lungs), 78-82 ms with a
-shunt fraction of 0.5; 123-130 ms for the first on one thread; 0.6 ms for a
-single state. Compiling takes about 8 s, once: numba caches the machine
+**Cost** (this project's 2-core test machine, two threads): 64-75 ms for
+the 200 x 200 grid of ``benchmarks/run.py`` (dead lungs), 78-86 ms with a
+shunt fraction of 0.5; 123-134 ms for the first on one thread; 0.5-0.6 ms
+for a single state. Compiling takes about 8 s, once: numba caches the machine
 code next to this file. Numba's cache notices changes to this file only,
 not to the modules whose kernels it compiles, so :func:`solve` keeps a
 digest of all of them next to the cache and clears the cache when the

@@ -787,25 +787,26 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     membrane and the lungs.
 
     **Numerics.** Unknowns: the state of the pre-oxygenator blood of each
-    element (PO2 and PCO2, or PO2 and pH); both balances are closed to 1e-9 of VO2 and VCO2 by Newton
-    iteration with a forward-difference Jacobian, kept and corrected by
-    Broyden's rank-one update. Two solvers do this. First, a compiled one
-    (:mod:`ecmolib._vv_compiled`, numba) solves element by element, each
-    element of a grid starting from the extrapolated solution of its
-    neighbours: about 2.2 oxygenator evaluations per element, 0.6 ms for a
-    single state and 65-85 ms for a 200 x 200 grid on two cores, about
-    125 ms on one (compiled once, about 8 s, then cached). Where it does not settle an element
-    (no steady state, or a submodel's range left), the call is solved by
-    the vectorised numpy solver (the private ``lungs._solve_balances``: all
-    elements and difference points in one oxygenator call, about 8
-    oxygenator evaluations per element, 0.4-0.6 s for the same grid; its
-    docstring says why no ``scipy.optimize`` multivariate routine fits
-    40 000 independent 2x2 systems), which raises the explanatory errors.
-    Both use the same blood, oxygenator and lung equations. In the numpy
-    solver the one-dimensional root findings inside (oxygenator, lungs,
-    content to pressure) use vectorised :func:`scipy.optimize.newton` from
-    close first guesses, with :func:`scipy.optimize.elementwise.find_root`
-    on a bracket for any element that does not converge.
+    element (PO2 and PCO2, or PO2 and pH); both balances are closed to 1e-9
+    of VO2 and VCO2 by Newton iteration with a forward-difference Jacobian,
+    kept and corrected by Broyden's rank-one update. Two solvers do this.
+    First, a compiled one (:mod:`ecmolib._vv_compiled`, numba) solves
+    element by element, each element of a grid starting from the
+    extrapolated solution of its neighbours: about 2.2 oxygenator
+    evaluations per element, 0.6 ms for a single state and 65-90 ms for a
+    200 x 200 grid on two cores, about 130 ms on one (compiled once, about 8
+    s, then cached). Where it does not settle an element (no steady state,
+    or a submodel's range left), the call is solved by the vectorised numpy
+    solver (the private ``lungs._solve_balances``: all elements and
+    difference points in one oxygenator call, about 8 oxygenator evaluations
+    per element, 0.4-0.6 s for the same grid; its docstring says why no
+    ``scipy.optimize`` multivariate routine fits 40 000 independent 2x2
+    systems), which raises the explanatory errors. Both use the same blood,
+    oxygenator and lung equations. In the numpy solver the one-dimensional
+    root findings inside (oxygenator, lungs, content to pressure) use
+    vectorised :func:`scipy.optimize.newton` from close first guesses, with
+    :func:`scipy.optimize.elementwise.find_root` on a bracket for any
+    element that does not converge.
 
     Parameters
     ----------
