@@ -510,8 +510,9 @@ _o2c = blood._o2c  # O2 content [mL/dL] on the ODC with virtual-PO2 multiplier
 # --------------------------------------------------------------------------
 #
 # _co2_line, _co2_on_line, _effectiveness_crossflow, _co2_terms, _sev_slope,
-# _o2c_slope, _phi_coefficients and _phi are also compiled for scalars by ecmolib._vv_compiled (numba): keep them to
-# arithmetic and numpy functions numba supports for scalars.
+# _o2c_slope, _phi_coefficients and _phi are also compiled for scalars by
+# ecmolib._vv_compiled (numba): keep them to arithmetic and numpy functions
+# numba supports for scalars.
 
 
 def _co2_line(so2, hb, be, temp):
