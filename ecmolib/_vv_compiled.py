@@ -78,7 +78,7 @@ from . import oxygenator as _oxy
 # call them (register_jitable leaves them unchanged for Python callers).
 for _kernel in (
     blood._shift_factor, blood._sev, blood._sev_inv, blood._sat, blood._hco3_van_slyke,
-    blood._pco2_at_ph, blood._co2_douglas, blood._o2c,
+    blood._pco2_at_ph, blood._acid_base_residual, blood._acid_base_slope, blood._co2_douglas, blood._o2c,
     _oxy._co2_line, _oxy._co2_on_line, _oxy._effectiveness_crossflow, _oxy._co2_terms,
     _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi,
     lungs._alveolar_factor, lungs._ph_upper, lungs._capillary_state, lungs._lung_balance,
@@ -102,10 +102,6 @@ _lung_balance = lungs._lung_balance
 
 _HUF = blood.HUFNER_ML_PER_G
 _SOL = blood.O2_SOLUBILITY_ML_DL_MMHG
-_CO2_SOL = blood.CO2_SOLUBILITY_MMOL_L_MMHG
-_PK = blood.PK_CARBONIC_ACID
-_BUFFER_HB = blood._VS_BUFFER_HB
-_BUFFER_PLASMA = blood._VS_BUFFER_PLASMA
 _PH_MIN = blood._PH_MIN
 _PH_MAX = blood._PH_MAX
 _PO2_MAX = blood._PO2_MAX
@@ -293,9 +289,8 @@ def _newton_solver(f):
 @register_jitable
 def _ph_residual(ph, args):
     """Henderson-Hasselbalch minus Van Slyke HCO3 and its slope (as lungs._ph_from_pco2)."""
-    pco2, hb, be, beta = args
-    hh = _CO2_SOL * pco2 * 10.0 ** (ph - _PK)
-    return hh - blood._hco3_van_slyke(ph, hb, be), _LN10 * hh + beta
+    pco2, hb, be = args
+    return blood._acid_base_residual(ph, pco2, hb, be), blood._acid_base_slope(ph, pco2, hb, be)
 
 
 _ph_from_pco2 = _newton_solver(_ph_residual)
@@ -609,8 +604,7 @@ def _ph_range(hb, be, ph_range):
     ph_range[1] = lungs._ph_upper(hb, be)
     lo = _PH_MIN
     if _pco2_at_ph(_PH_MIN, hb, be) > _PCO2_MAX:
-        beta = _BUFFER_HB * hb + _BUFFER_PLASMA
-        lo, _ = _ph_from_pco2((_PCO2_MAX, hb, be, beta), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
+        lo, _ = _ph_from_pco2((_PCO2_MAX, hb, be), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
     ph_range[0] = lo + 1e-9
 
 
@@ -638,8 +632,7 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
     else:
         # The cold guess (from ecmolib.vv): PCO2 and the saturation of the
         # pre-oxygenator blood; its PO2 on the ODC at that PCO2.
-        beta = _BUFFER_HB * hb + _BUFFER_PLASMA
-        x1, ok = _ph_from_pco2((e[I_X0_PCO2], hb, be, beta), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
+        x1, ok = _ph_from_pco2((e[I_X0_PCO2], hb, be), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
         x0 = _sev_inv(e[I_X0_SO2]) / _shift(e[I_P50], x1, e[I_X0_PCO2], e[I_T])
         j11 = j12 = j21 = j22 = 0.0
         fresh = True

@@ -200,7 +200,8 @@ PK_CARBONIC_ACID = 6.1
 #              _PH_MIN, _PH_MAX, _HB_MAX
 #   checks     _hb
 #   kernels    _shift_factor, _sev, _sev_inv, _sat, _hco3_van_slyke,
-#              _pco2_at_ph, _ph_solve, _co2_douglas, _o2c
+#              _pco2_at_ph, _acid_base_residual, _acid_base_slope,
+#              _ph_solve, _co2_douglas, _o2c
 
 # Severinghaus (1979) equation constants.
 _SEV_A = 23400.0
@@ -352,15 +353,24 @@ def _check_acid_base(pco2, hb, be):
         )
 
 
+def _acid_base_residual(ph, pco2, hb, be):
+    """Henderson-Hasselbalch minus Van Slyke HCO3 [mmol/L] at pH ``ph``; 0 at the blood's pH.
+
+    Increasing and convex in pH.
+    """
+    return CO2_SOLUBILITY_MMOL_L_MMHG * pco2 * np.exp(_LN10 * (ph - PK_CARBONIC_ACID)) - _hco3_van_slyke(
+        ph, hb, be)
+
+
+def _acid_base_slope(ph, pco2, hb, be):
+    """d/dpH of :func:`_acid_base_residual` (``be`` unused: the same arguments)."""
+    return (_LN10 * CO2_SOLUBILITY_MMOL_L_MMHG * pco2 * np.exp(_LN10 * (ph - PK_CARBONIC_ACID))
+            + _VS_BUFFER_HB * hb + _VS_BUFFER_PLASMA)
+
+
 def _ph_solve(pco2, hb, be):
     """pH where the Henderson-Hasselbalch HCO3 meets the Van Slyke line."""
-
-    def f(ph, pco2, hb, be):
-        return CO2_SOLUBILITY_MMOL_L_MMHG * pco2 * 10.0 ** (
-            ph - PK_CARBONIC_ACID
-        ) - _hco3_van_slyke(ph, hb, be)
-
-    res = elementwise.find_root(f, (_PH_MIN, _PH_MAX), args=(pco2, hb, be))
+    res = elementwise.find_root(_acid_base_residual, (_PH_MIN, _PH_MAX), args=(pco2, hb, be))
     return res.x
 
 

@@ -589,23 +589,15 @@ def _ph_from_pco2(pco2, hb, be):
     r"""pH on the Van Slyke line for PCO2 (flat arrays inside the blood model's range).
 
     The same equation as :attr:`ecmolib.blood.BloodGas.ph`,
-    :math:`f(pH) = s\,P_{CO_2} 10^{pH - pK} - HCO_3^{VS}(pH) = 0`, solved by
+    :math:`f(pH) = s\,P_{CO_2} 10^{pH - pK} - HCO_3^{VS}(pH) = 0`
+    (:func:`ecmolib.blood._acid_base_residual` and its slope), solved by
     vectorised Newton (:func:`scipy.optimize.newton`, analytic derivative)
     from pH 7.8: f is increasing and convex, so Newton from the right
     converges monotonically. Elements that do not converge fall back to the
     bracketing solver of :mod:`ecmolib.blood`.
     """
-    sol = blood.CO2_SOLUBILITY_MMOL_L_MMHG
-    beta = blood._VS_BUFFER_HB * hb + blood._VS_BUFFER_PLASMA
-
-    def f(ph, pco2, hb, be, beta):
-        return sol * pco2 * 10.0 ** (ph - blood.PK_CARBONIC_ACID) - blood._hco3_van_slyke(ph, hb, be)
-
-    def f_prime(ph, pco2, hb, be, beta):
-        return np.log(10.0) * sol * pco2 * 10.0 ** (ph - blood.PK_CARBONIC_ACID) + beta
-
     x0 = np.full(np.shape(pco2), blood._PH_MAX)
-    ph, ok = oxygenator._newton(f, x0, f_prime, (pco2, hb, be, beta), 1e-13)
+    ph, ok = oxygenator._newton(blood._acid_base_residual, x0, blood._acid_base_slope, (pco2, hb, be), 1e-13)
     ok &= np.isfinite(ph) & (ph >= blood._PH_MIN) & (ph <= blood._PH_MAX)
     if not np.all(ok):
         bad = ~ok
