@@ -10,10 +10,11 @@ in all, every later one well under a second. ``dev.py`` and Binder's
 
 def main() -> None:
     """One small call of each compiled model."""
-    from ecmolib import hemodynamics, patients, vv
+    from ecmolib import circuit, hemodynamics, patients, vv
 
     vv.steady_state(patients.ADULT, 3.0)
     hemodynamics.simulate(patients.ADULT, 1.0)
+    hemodynamics.simulate(patients.ADULT, 1.0, rpm=3000.0, circuit=circuit.ADULT_VA)
 
 
 if __name__ == "__main__":

@@ -189,9 +189,9 @@ def _poiseuille_mmhg(q_l_min, diameter_m, length_m, mu_pa_s):
 
 
 def _velocity_head_mmhg(q_l_min, diameter_m):
-    r"""Dynamic pressure :math:`\rho v^2/2` [mmHg] of a flow in a bore."""
+    r"""Dynamic pressure :math:`\rho v|v|/2` [mmHg] of a flow in a bore (signed with the flow)."""
     v = q_l_min * _M3_S_PER_L_MIN / (math.pi * diameter_m**2 / 4.0)
-    return BLOOD_DENSITY_KG_M3 * v**2 / 2.0 / PA_PER_MMHG
+    return BLOOD_DENSITY_KG_M3 * v * np.abs(v) / 2.0 / PA_PER_MMHG
 
 
 # --------------------------------------------------------------------------
@@ -385,11 +385,17 @@ class CentrifugalPump:
 
     .. math::
 
-        \Delta P(N, Q) = a N^2 - b N Q - c Q^2
+        \Delta P(N, Q) = a N^2 - b N Q - c Q|Q|
 
     with :math:`N` the speed in krpm (thousands of rev/min), :math:`Q` the
     flow in L/min and :math:`\Delta P` the pressure rise across the pump in
-    mmHg.
+    mmHg. For forward flow this is the usual quadratic fit; continued to
+    negative (backward) flow, the :math:`Q|Q|` loss keeps opposing the flow,
+    so that a stopped pump (:math:`N = 0`) is a resistance
+    :math:`\Delta P = cQ^2` to blood running backwards, and a slow one
+    still adds its shut-off head :math:`aN^2` against it (the shape of
+    published four-quadrant curves of centrifugal pumps; the backward
+    branch is an extrapolation of the forward fit, not a fit of its own).
 
     Parameters
     ----------
@@ -451,22 +457,23 @@ class CentrifugalPump:
         s(self, "prime_ml", _scalar_field("prime_ml", self.prime_ml, "mL", 0.0, 500.0))
 
     def _head(self, n_krpm, q):
-        return self.a_mmhg_per_krpm2 * n_krpm**2 - self.b_mmhg_per_krpm_lpm * n_krpm * q - self.c_mmhg_per_lpm2 * q**2
+        return (self.a_mmhg_per_krpm2 * n_krpm**2 - self.b_mmhg_per_krpm_lpm * n_krpm * q
+                - self.c_mmhg_per_lpm2 * q * np.abs(q))
 
     def head_mmhg(self, rpm, flow_l_min):
         r"""Pressure rise across the pump [mmHg] at a speed and a flow.
 
         .. math::
 
-            \Delta P = a N^2 - b N Q - c Q^2, \qquad N = \mathrm{rpm}/1000
+            \Delta P = a N^2 - b N Q - c Q|Q|, \qquad N = \mathrm{rpm}/1000
 
         Parameters
         ----------
         rpm : float or array_like
             Pump speed [rev/min]; valid [0, ``rpm_max``].
         flow_l_min : float or array_like
-            Forward flow through the pump [L/min]; valid [0,
-            ``max_flow_l_min``].
+            Flow through the pump [L/min], negative when backwards; valid
+            [-``max_flow_l_min``, ``max_flow_l_min``].
 
         Returns
         -------
@@ -490,7 +497,7 @@ class CentrifugalPump:
         See :data:`CENTRIMAG` for the data and the fit.
         """
         n = checked("rpm", rpm, "rev/min", low=0.0, high=self.rpm_max) / 1000.0
-        q = _flow(flow_l_min, high=self.max_flow_l_min)
+        q = checked("flow_l_min", flow_l_min, "L/min", low=-self.max_flow_l_min, high=self.max_flow_l_min)
         return result(self._head(n, q))
 
 
@@ -1117,7 +1124,8 @@ class OperatingPoint:
     rpm : float or numpy.ndarray
         Pump speed [rev/min].
     flow_l_min : float or numpy.ndarray
-        Circuit blood flow [L/min] (the output).
+        Circuit blood flow [L/min] (the output); negative when blood runs
+        backwards (``retrograde``).
     pump_head_mmhg : float or numpy.ndarray
         Pressure rise across the pump [mmHg].
     drainage_pressure_mmhg : float or numpy.ndarray
@@ -1145,10 +1153,13 @@ class OperatingPoint:
         True where the pump asks for more than the vein can give: flow held
         at ``max_drainage_flow_l_min``, drainage pressure pulled down,
         chatter at the bedside.
+    retrograde : bool or numpy.ndarray
+        True where blood runs backwards through the circuit (``flow_l_min``
+        negative): the pump's head cannot hold the back-pressure
+        :math:`P_r - P_v` (a stopped or slow pump on VA ECMO).
     retrograde_risk : bool or numpy.ndarray
-        True where the pump's shut-off head is below the back-pressure
-        (:math:`P_r - P_v`): a real centrifugal pump would flow backwards;
-        this model reports zero flow.
+        Same as ``retrograde`` (the name of earlier versions, which
+        reported zero flow there).
     within_pump_rating : bool or numpy.ndarray
         True where the flow is within ``pump.max_flow_l_min``.
     within_oxygenator_rating : bool or numpy.ndarray
@@ -1171,13 +1182,14 @@ class OperatingPoint:
     venous_pressure_mmhg: object
     arterial_pressure_mmhg: object
     suction: object
+    retrograde: object
     retrograde_risk: object
     within_pump_rating: object
     within_oxygenator_rating: object
 
 
 def _oxy_drop(circuit, q, hb):
-    """Membrane-lung pressure drop at flow q [mmHg] (unchecked q >= 0)."""
+    """Membrane-lung pressure drop at flow q [mmHg] (unchecked; signed with q)."""
     return oxygenator._pressure_drop_mmhg(circuit.oxygenator, q, hb)
 
 
@@ -1199,11 +1211,15 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
                - (P_r - P_v) = 0
 
     with ``scipy.optimize.elementwise.find_root`` (vectorised over all
-    inputs), and is then limited by venous collapse:
+    inputs). Every pressure drop keeps the sign of the flow (laminar terms
+    :math:`\propto Q`, turbulent ones :math:`\propto Q|Q|`), so :math:`F`
+    falls monotonically over all flows and has one root:
 
-    * :math:`F(0) \le 0`: the pump cannot overcome the back-pressure,
-      :math:`Q = 0` (``retrograde_risk`` if :math:`F(0) < 0`);
-    * :math:`Q > Q_\max = (P_v - P_c)/R_v`: :math:`Q = Q_\max`,
+    * :math:`F(0) < 0`: the pump cannot hold the back-pressure and blood
+      runs **backwards** through the circuit, from the artery to the vein
+      (:math:`Q < 0`, ``retrograde``): a stopped pump is only a resistance;
+    * :math:`F(0) > 0`: forward flow, limited by venous collapse: if
+      :math:`Q > Q_\max = (P_v - P_c)/R_v`, then :math:`Q = Q_\max`,
       ``suction = True`` and the drainage pressure is what the pump pulls,
       :math:`P_\mathrm{pre\,oxy} - \Delta P_\mathrm{pump}(N, Q_\max)`.
 
@@ -1243,8 +1259,8 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     ------
     ValueError
         If ``circuit`` is not a Circuit, a number is out of range, or the
-        solution would exceed 3 times the pump's rated flow (outside the
-        model).
+        solution would exceed 3 times the pump's rated flow in either
+        direction (outside the model).
 
     Examples
     --------
@@ -1286,24 +1302,24 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
 
     zero = np.zeros_like(n)
     f0 = loop(zero, n, pv, pa, hb)
-    flowing = f0 > 0.0
+    forward = f0 > 0.0
+    backward = f0 < 0.0
     q_top = np.minimum(q_max, q_cap)
     f_top = loop(q_top, n, pv, pa, hb)
-    beyond = flowing & (f_top > 0.0)
-    if np.any(beyond & (q_max > q_cap)):
+    suction = forward & (f_top > 0.0)
+    f_bottom = loop(-np.full_like(n, q_cap), n, pv, pa, hb)
+    if np.any((suction & (q_max > q_cap)) | (backward & (f_bottom < 0.0))):
         raise ValueError(
-            f"rpm [rev/min] gives a flow above {q_cap:g} L/min (3 x the pump's rated flow), outside this model; "
-            "lower rpm or raise arterial_pressure_mmhg"
-        )
-    suction = beyond
+            f"rpm [rev/min] gives a flow beyond {q_cap:g} L/min (3 x the pump's rated flow) in one direction, "
+            "outside this model; change rpm or the pressures")
     q = np.where(suction, q_max, 0.0)
-    solve = flowing & ~beyond
-    if np.any(solve):
-        res = elementwise.find_root(
-            loop, (zero[solve], q_top[solve]), args=(n[solve], pv[solve], pa[solve], hb[solve]),
-            tolerances={"xatol": 1e-9, "xrtol": 1e-12},
-        )
-        q[solve] = res.x
+    for solve, low, high in ((forward & ~suction, zero, q_top), (backward, -np.full_like(n, q_cap), zero)):
+        if np.any(solve):
+            res = elementwise.find_root(
+                loop, (low[solve], high[solve]), args=(n[solve], pv[solve], pa[solve], hb[solve]),
+                tolerances={"xatol": 1e-9, "xrtol": 1e-12},
+            )
+            q[solve] = res.x
 
     head = pump._head(n, q)
     d_rc = circuit.return_cannula._drop(q, hb)
@@ -1315,11 +1331,6 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     post = pa + d_rc + d_rt + rgh
     pre = post + d_oxy
     drain = pre - head
-    # No forward flow: the drainage line sits at venous pressure, the pump's
-    # shut-off head acts on the closed outlet side.
-    drain = np.where(flowing, drain, pv + rgh)
-    pre = np.where(flowing, pre, drain + head)
-    post = np.where(flowing, post, pre)
     tip = drain + d_dt + d_dc - rgh
 
     def out(x, dtype=float):
@@ -1341,7 +1352,8 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
         venous_pressure_mmhg=out(pv),
         arterial_pressure_mmhg=out(pa),
         suction=out(suction, bool),
-        retrograde_risk=out(f0 < 0.0, bool),
+        retrograde=out(q < 0.0, bool),
+        retrograde_risk=out(q < 0.0, bool),
         within_pump_rating=out(q <= pump.max_flow_l_min, bool),
         within_oxygenator_rating=out(q <= circuit.oxygenator.rated_flow_l_min, bool),
     )

@@ -220,13 +220,46 @@ def test_adult_vv_typical_setting():
     assert ok.any()
 
 
-def test_stopped_pump_against_arterial_pressure_flags_retrograde_risk():
-    p = op(ADULT_VA, 0.0)
-    assert p.flow_l_min == 0.0 and p.retrograde_risk and not p.suction
-    p = op(ADULT_VA, 1000.0)          # shut-off head 22 mmHg < 70 - 10
-    assert p.flow_l_min == 0.0 and p.retrograde_risk
-    p = op(ADULT_VA, 0.0, pv=10.0, pa=10.0)   # no pressure difference: no flow, no risk
-    assert p.flow_l_min == 0.0 and not p.retrograde_risk
+def test_stopped_pump_lets_blood_run_backwards():
+    # A stopped centrifugal pump has no valve: with the arterial cannula at
+    # 40-80 mmHg above the venous one, blood runs backwards through the
+    # circuit's own resistances (the estimate from these cannulae,
+    # tubing and membrane: 1.4-2.3 L/min). The backward branch comes from
+    # the same drops (signed) and the pump's loss term, so these bounds
+    # check the sign and the magnitude, not a fit.
+    back = op(ADULT_VA, 0.0, pv=8.0, pa=np.array([48.0, 88.0]))
+    assert np.all(back.flow_l_min < 0.0) and np.all(back.retrograde) and not np.any(back.suction)
+    assert 1.2 <= -back.flow_l_min[0] <= 1.7
+    assert 2.0 <= -back.flow_l_min[1] <= 2.6
+    assert np.array_equal(back.retrograde_risk, back.retrograde)       # the old name still works
+    # Backward flow through a stopped pump: every drop reverses.
+    assert np.all(back.drainage_pressure_mmhg > back.venous_pressure_mmhg)
+    assert np.all(back.post_oxygenator_pressure_mmhg < back.arterial_pressure_mmhg)
+    # A slow pump holds part of the gradient: less backflow (shut-off head
+    # 22 mmHg at 1000 rpm).
+    slow = op(ADULT_VA, 1000.0, pv=8.0, pa=48.0)
+    assert back.flow_l_min[0] < slow.flow_l_min < 0.0
+    p = op(ADULT_VA, 0.0, pv=10.0, pa=10.0)   # no pressure difference: no flow
+    assert p.flow_l_min == 0.0 and not p.retrograde
+
+
+def test_loop_balance_holds_when_flowing_backwards():
+    p = op(ADULT_VA, 800.0, pv=5.0, pa=75.0, hb_g_dl=10.0)
+    q = float(p.flow_l_min)
+    assert q < 0.0
+    drops = (circuit.ADULT_VA.venous_resistance_mmhg_min_l * q
+             + circuit._circuit_losses(circuit.ADULT_VA, q, 10.0))
+    assert float(p.pump_head_mmhg) == pytest.approx(drops + 75.0 - 5.0, abs=1e-6)
+
+
+@PROPS
+@given(rpm=st.floats(0, 4000), q=st.floats(0.01, 8.0))
+def test_pump_head_opposes_backward_flow(rpm, q):
+    # The continued curve a N^2 - b N Q - c Q|Q|: running backwards needs
+    # more pressure across the pump than standing still, more the faster.
+    still = CENTRIMAG.head_mmhg(rpm, 0.0)
+    assert CENTRIMAG.head_mmhg(rpm, -q) > still
+    assert CENTRIMAG.head_mmhg(rpm, -q) < CENTRIMAG.head_mmhg(rpm, -q - 0.5)
 
 
 def test_loop_balance_holds_at_the_solution():
@@ -324,8 +357,8 @@ def test_outputs_are_finite_and_flags_consistent(c, rpm, pv, pa):
     p = op(c, rpm, pv, pa)
     for f in dataclasses.fields(p):
         assert np.all(np.isfinite(np.asarray(getattr(p, f.name), dtype=float)))
-    assert p.flow_l_min >= 0.0
-    assert not (p.suction and p.retrograde_risk)
+    assert bool(p.retrograde) == (p.flow_l_min < 0.0)
+    assert not (p.suction and p.retrograde)
     if p.suction:
         assert p.flow_l_min == pytest.approx(p.max_drainage_flow_l_min)
 
@@ -398,8 +431,9 @@ def test_head_mmhg_rejects_bad_rpm(bad):
     _raises(lambda: CENTRIMAG.head_mmhg(bad, 4.0), "rpm", "rev/min")
 
 
-@pytest.mark.parametrize("bad", BAD_NUMBERS + [100.0])
+@pytest.mark.parametrize("bad", [b for b in BAD_NUMBERS if b != -1.0] + [100.0, -100.0])
 def test_head_mmhg_rejects_bad_flow(bad):
+    # Backward flow down to -max_flow_l_min is valid (a stopped pump on VA).
     _raises(lambda: CENTRIMAG.head_mmhg(3000, bad), "flow_l_min", "L/min")
 
 

@@ -61,8 +61,11 @@ def test_system_curve_rises_and_passes_through_every_operating_point():
     sweep = cp.speed_sweep(circuit.ADULT_VA, GRID, **ADULT)
     q, head = cp._system_curve(sweep)
     assert np.all(np.diff(q) > 0) and np.all(np.diff(head) > 0)
-    # The static back-pressure (arterial minus venous) is where it starts.
-    assert head[0] == pytest.approx(70.0 - 10.0)
+    # It passes through the static back-pressure (arterial minus venous) at
+    # zero flow; below it (slow speeds) blood runs backwards.
+    zero = int(np.flatnonzero(q == 0.0)[0])
+    assert head[zero] == pytest.approx(70.0 - 10.0)
+    assert np.all(head[:zero] < 70.0 - 10.0) and np.all(q[:zero] < 0.0)
     i = int(np.argmin(np.abs(GRID - 3500.0)))
     assert np.any(np.isclose(q, sweep.flow_l_min[i]) & np.isclose(head, sweep.pump_head_mmhg[i]))
 

@@ -111,6 +111,9 @@ _GREY = "0.7"
 # drainage pressure can fall to several hundred mmHg below atmospheric,
 # which would squash the picture of the ordinary states.
 _PRESSURE_FLOOR_MMHG = -300.0
+#: Share of the flow axes given to backward flow (a pump too slow to hold
+#: the back-pressure lets blood run from the artery into the vein).
+_BACKFLOW_AXIS_SHARE = 0.25
 
 
 # --------------------------------------------------------------------------
@@ -259,14 +262,17 @@ def speed_for_flow(circuit, flow_l_min, *, venous_pressure_mmhg, arterial_pressu
 
 def _system_curve(sweep):
     """(flow, head) of the system curve from a speed sweep: the non-suction
-    operating points with forward flow, starting at zero flow where the pump
-    only holds the static back-pressure (arterial minus venous)."""
+    operating points in order of flow (backward ones included), through zero
+    flow where the pump only holds the static back-pressure (arterial minus
+    venous)."""
     q = np.asarray(sweep.flow_l_min)
     h = np.asarray(sweep.pump_head_mmhg)
-    keep = (q > 0.0) & ~np.asarray(sweep.suction)
+    keep = (q != 0.0) & ~np.asarray(sweep.suction)
     back = float(np.asarray(sweep.arterial_pressure_mmhg).ravel()[0]
                  - np.asarray(sweep.venous_pressure_mmhg).ravel()[0])
-    return np.concatenate([[0.0], q[keep]]), np.concatenate([[back], h[keep]])
+    q_all, h_all = np.concatenate([[0.0], q[keep]]), np.concatenate([[back], h[keep]])
+    order = np.argsort(q_all, kind="stable")
+    return q_all[order], h_all[order]
 
 
 def _state_text(point, index):
@@ -274,10 +280,10 @@ def _state_text(point, index):
     if bool(np.asarray(point.suction)[index] if index is not None else point.suction):
         return "SUCTION: the pump asks for more\nthan the vein returns"
     flow = _pick(point.flow_l_min, index)
-    if flow <= 0.0:
-        risk = bool(np.asarray(point.retrograde_risk)[index] if index is not None else point.retrograde_risk)
-        return ("NO FORWARD FLOW: the pump cannot\novercome the back-pressure"
-                + ("\n(a real pump would flow backwards)" if risk else ""))
+    if flow < 0.0:
+        return f"BACKFLOW: {-flow:.1f} L/min run backwards\nfrom the artery into the vein"
+    if flow == 0.0:
+        return "NO FLOW: the pump just holds\nthe back-pressure"
     return ""
 
 
@@ -314,7 +320,8 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     """
     pump = circuit.pump
     q_end = float(flow_max_l_min) if flow_max_l_min is not None else pump.max_flow_l_min
-    q_curve = np.linspace(0.0, min(q_end, pump.max_flow_l_min), 120)
+    q_start = -_BACKFLOW_AXIS_SHARE * q_end
+    q_curve = np.linspace(q_start, min(q_end, pump.max_flow_l_min), 140)
     if head_range_mmhg is None:
         head_range_mmhg = (0.0, 1.05 * float(pump.head_mmhg(pump.rpm_max, 0.0)))
     a = {"q_curve": q_curve, "pump": pump}
@@ -323,7 +330,8 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
             continue
         head = np.asarray(pump.head_mmhg(rpm, q_curve))
         ax.plot(q_curve, head, color=_GREY, lw=1.0, zorder=1)
-        ax.text(q_curve[1], head[1], f"{rpm:.0f} rpm", color="0.45", fontsize=7.5, va="bottom",
+        i = int(np.searchsorted(q_curve, 0.0))
+        ax.text(q_curve[i], head[i], f"{rpm:.0f} rpm", color="0.45", fontsize=7.5, va="bottom",
                 ha="left", clip_on=True)
     (a["pump_curve"],) = ax.plot([], [], color=_PUMP_COLOR, lw=2.5, zorder=3, label="pump curve at set speed")
     (a["system_curve"],) = ax.plot([], [], color=_SYSTEM_COLOR, lw=2.5, zorder=2,
@@ -335,7 +343,10 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     (a["point"],) = ax.plot([], [], "o", ms=9, color="black", zorder=5, label="operating point")
     a["point_text"] = ax.text(0.0, 0.0, "", fontsize=9, ha="left", va="bottom", zorder=6,
                               bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "0.6"})
-    ax.set_xlim(0.0, q_end)
+    ax.axvspan(q_start, 0.0, color="0.93", zorder=0)
+    ax.text(0.5 * q_start, 0.97 * head_range_mmhg[1], "back-\nflow", ha="center", va="top", fontsize=7.5,
+            color="0.35")
+    ax.set_xlim(q_start, q_end)
     ax.set_ylim(*head_range_mmhg)
     ax.set_xlabel("flow [L/min]")
     ax.set_ylabel("pump head = pressure rise [mmHg]")
@@ -410,8 +421,10 @@ def draw_speed_sweep(ax_flow, ax_drain, sweep, index, *, drainage_range_mmhg=Non
     for ax in (ax_flow, ax_drain):
         ax.set_xlim(rpm[0], rpm[-1])
     ax_flow.set_ylabel("flow\n[L/min]")
-    ax_flow.set_ylim(0.0, flow_max_l_min if flow_max_l_min is not None
-                     else 1.15 * float(np.max(sweep.max_drainage_flow_l_min)))
+    top = (flow_max_l_min if flow_max_l_min is not None
+           else 1.15 * float(np.max(sweep.max_drainage_flow_l_min)))
+    ax_flow.set_ylim(-_BACKFLOW_AXIS_SHARE * top, top)
+    ax_flow.axhline(0.0, color="0.3", lw=0.8)
     ax_flow.set_title("Turn the pump faster ...", fontsize=10)
     ax_flow.tick_params(labelbottom=False)
     if legend:
