@@ -64,8 +64,28 @@ SO2_NORM = Normalize(vmin=0.4, vmax=1.0)
 
 
 def use_lesson_style() -> None:
-    """Apply the lessons' style to matplotlib globally (call once per notebook)."""
+    """Apply the lessons' style to matplotlib globally (call once per notebook).
+
+    In a Jupyter kernel whose matplotlib backend cannot show figures in the
+    notebook (``MPLBACKEND=Agg``, set by many containers, makes every lesson
+    figure vanish silently), it also selects the inline backend, as
+    ``%matplotlib inline`` would. Interactive backends (inline, ipympl) are
+    left as they are.
+    """
     plt.style.use(LESSON_STYLE)
+    _inline_in_kernel()
+
+
+def _inline_in_kernel() -> None:
+    """Select the inline backend in a Jupyter kernel running a non-interactive one."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or "IPKernelApp" not in shell.config:
+        return
+    if mpl.get_backend().lower() in ("agg", "pdf", "ps", "svg", "cairo", "template"):
+        shell.run_line_magic("matplotlib", "inline")
 
 
 @contextmanager

@@ -82,7 +82,8 @@ arterial-venous gradient. The balances:
     \dot V_{pv} &= Q_{pul} - Q_{mt} + Q_{br}.
 
 Integration: classical fourth-order Runge-Kutta with a fixed step (a whole
-number of steps per cycle), compiled with numba (``cache=True``).
+number of steps per cycle), compiled with numba (``cache=True``; plain Python, far slower,
+where numba is missing: :mod:`ecmolib._jit`).
 
 References
 ----------
@@ -111,7 +112,7 @@ from __future__ import annotations
 
 import math
 
-import numba
+from ecmolib._jit import njit
 import numpy as np
 
 #: Names of the eight state volumes, in the order of the state vector.
@@ -158,7 +159,7 @@ EMPTY_FRACTION = 0.25
 _A0 = NSTATE  # offset of the auxiliaries in the work array of _rhs
 
 
-@numba.njit(cache=True)
+@njit()
 def _activation(tm, ts):
     # Raised-cosine activation: rise over ts, relaxation over ts/2.
     if tm < 0.0:
@@ -170,7 +171,7 @@ def _activation(tm, ts):
     return 0.0
 
 
-@numba.njit(cache=True)
+@njit()
 def _ventricle(v, e, ees, vd, p0, lam):
     # Passive curve plus activation above it (never below).
     ped = p0 * (math.exp(lam * (v - vd)) - 1.0)
@@ -178,7 +179,7 @@ def _ventricle(v, e, ees, vd, p0, lam):
     return ped + e * max(0.0, pes - ped)
 
 
-@numba.njit(cache=True)
+@njit()
 def _squeezed(pth, v, v_empty):
     # External pressure reaching a compartment: all of it, fading to none as
     # the compartment empties below v_empty (its walls meet).
@@ -187,7 +188,7 @@ def _squeezed(pth, v, v_empty):
     return pth
 
 
-@numba.njit(cache=True)
+@njit()
 def _pump_flow(pcv, pa, gv, ga, gq):
     # Bilinear interpolation of the circuit's operating point on the
     # (central venous, arterial) pressure grid, held at the edge outside it.
@@ -205,7 +206,7 @@ def _pump_flow(pcv, pa, gv, ga, gq):
             + fx * ((1.0 - fz) * gq[i + 1, j] + fz * gq[i + 1, j + 1]))
 
 
-@numba.njit(cache=True)
+@njit()
 def rhs(t, y, p, gv, ga, gq, out):
     """Derivatives of the state into out[:NSTATE]; auxiliaries after them."""
     if p[P_ARREST] > 0.5:
@@ -299,7 +300,7 @@ def rhs(t, y, p, gv, ga, gq, out):
     out[a + 21] = lim
 
 
-@numba.njit(cache=True)
+@njit()
 def _rk4_step(t, y, dt, p, gv, ga, gq, k1, k2, k3, k4, tmp):
     rhs(t, y, p, gv, ga, gq, k1)
     for i in range(NSTATE):
@@ -315,7 +316,7 @@ def _rk4_step(t, y, dt, p, gv, ga, gq, k1, k2, k3, k4, tmp):
         y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
 
 
-@numba.njit(cache=True)
+@njit()
 def warm_up(y0, t0, p, gv, ga, gq, dt, steps_per_cycle, max_cycles, tol, n_stable):
     """Integrate whole cycles until the state at the cycle start repeats.
 
@@ -343,7 +344,7 @@ def warm_up(y0, t0, p, gv, ga, gq, dt, steps_per_cycle, max_cycles, tol, n_stabl
     return y, max_cycles, False
 
 
-@numba.njit(cache=True)
+@njit()
 def run(y0, t0, p, gv, ga, gq, dt, n_steps, rec_every, n_tail):
     """Integrate n_steps; record every rec_every-th step and the last n_tail steps.
 
@@ -373,7 +374,7 @@ def run(y0, t0, p, gv, ga, gq, dt, n_steps, rec_every, n_tail):
     return rec[:ir], tail, y
 
 
-@numba.njit(cache=True)
+@njit()
 def _record(row, t, y, aux):
     row[0] = t
     for i in range(NSTATE):
