@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,7 +81,24 @@ def lessons(args: list[str]) -> int:
     say(f"opening JupyterLab at {FIRST_LESSON} (stop it with Ctrl-C)")
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         args = ["--allow-root", *args]  # containers often run as root; JupyterLab refuses that by default
-    return subprocess.call([str(py), "-m", "jupyter", "lab", FIRST_LESSON, *args], cwd=ROOT)
+    # JupyterLab runs in a session of its own, so Ctrl-C in the terminal
+    # reaches only this script, which then asks the server to shut down
+    # (SIGTERM: kernels stopped, runtime files removed) and waits for it.
+    server = subprocess.Popen([str(py), "-m", "jupyter", "lab", FIRST_LESSON, *args], cwd=ROOT,
+                              start_new_session=os.name == "posix")
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        say("stopping JupyterLab")
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        say("JupyterLab stopped")
+        return 0
 
 
 def test(args: list[str]) -> int:

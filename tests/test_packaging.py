@@ -58,6 +58,30 @@ def test_running_environment_is_the_pinned_one(name):
     assert metadata.version(name) == _pinned_version(PINS[name])
 
 
+def _closure(requirements):
+    """Names of the installed distributions the requirements need, transitively (markers evaluated)."""
+    needed, stack = set(), [(r, frozenset(r.extras)) for r in requirements]
+    while stack:
+        req, extras = stack.pop()
+        key = (canonicalize_name(req.name), extras)
+        if key in needed:
+            continue
+        needed.add(key)
+        for line in metadata.distribution(req.name).requires or []:
+            sub = Requirement(line)
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in (extras or {""})):
+                stack.append((sub, frozenset(sub.extras)))
+    return {name for name, _ in needed}
+
+
+def test_pins_are_exactly_what_the_requirements_need():
+    # binder/requirements.txt is a freeze of requirements.txt: nothing
+    # pinned that no requirement needs, nothing needed left unpinned.
+    needed = _closure(TOP)
+    assert set(PINS) - needed == set(), "pinned but needed by nothing"
+    assert needed - set(PINS) == set(), "needed but not pinned"
+
+
 def test_runtime_matches_requires_python():
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
     m = re.fullmatch(r"python-(\d+\.\d+)", runtime)
