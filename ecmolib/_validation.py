@@ -30,6 +30,28 @@ def _range_text(low, high, low_inclusive, high_inclusive):
     return f"in {left}{low:g}, {high:g}{right}"
 
 
+# Relative distance from an inclusive range end that counts as round-off (a
+# float32 slider value, a bound computed in another order): such values are
+# the end itself.
+_ROUND_OFF = {"f2": 1e-3, "f4": 1e-6, "f8": 1e-9}
+
+
+def _snap_to_bounds(arr, low, high, rtol):
+    """Put values within round-off of an inclusive bound on the bound."""
+    for bound in (low, high):
+        if bound is not None:
+            near = np.abs(arr - bound) <= rtol * abs(bound)
+            if np.any(near):
+                arr = np.where(near, bound, arr)
+    return arr
+
+
+def _short(value) -> str:
+    """repr of a value, shortened (a 400-digit integer would fill the screen)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def checked(
     name: str,
     value,
@@ -63,9 +85,16 @@ def checked(
     Raises
     ------
     ValueError
-        If ``value`` is not a real number or array of them, is NaN or
-        infinite, or lies outside the range. The message reads, e.g.,
+        If ``value`` is not a real number or array of them (also: empty,
+        ragged, an integer beyond any float), is NaN or infinite, or lies
+        outside the range. The message reads, e.g.,
         ``"po2_mmhg [mmHg] must be in (0, 2000]; got -5"``.
+
+    Notes
+    -----
+    A value within round-off of an inclusive range end (relative 1e-9 for
+    float64, 1e-6 for float32 input) is taken as that end, so that an end
+    typed by hand, computed another way or passed as float32 is accepted.
     """
     rng = _range_text(low, high, low_inclusive, high_inclusive)
     bad_type = isinstance(value, (bool, np.bool_, str, bytes)) or value is None
@@ -81,9 +110,18 @@ def checked(
             )
     if bad_type:
         raise ValueError(
-            f"{name} [{units}] must be a real number (or array of them) {rng}; got {value!r}"
+            f"{name} [{units}] must be a real number (or array of them) {rng}; got {_short(value)}"
         )
-    arr = np.asarray(arr, dtype=float)
+    try:
+        arr = np.asarray(arr, dtype=float)
+    except (OverflowError, TypeError, ValueError):  # a Python int beyond any float, ragged nesting
+        raise ValueError(
+            f"{name} [{units}] must be a real number (or array of them) {rng}; got {_short(value)}") from None
+    if arr.size == 0:
+        raise ValueError(f"{name} [{units}] must not be empty; got an array of shape {arr.shape}")
+    arr = _snap_to_bounds(arr, low if low_inclusive else None, high if high_inclusive else None,
+                          _ROUND_OFF.get(np.asarray(value).dtype.kind + str(np.asarray(value).dtype.itemsize),
+                                         _ROUND_OFF["f8"]))
     ok = np.isfinite(arr)
     if low is not None:
         ok &= (arr >= low) if low_inclusive else (arr > low)

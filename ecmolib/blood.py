@@ -283,12 +283,15 @@ def _broadcast(**arrays):
 # --------------------------------------------------------------------------
 
 
+_LOG10_40 = float(np.log10(40.0))
+
+
 def _shift_factor(p50_mmhg, ph, pco2_mmhg, temperature_c):
     """Multiplier turning a real PO2 into the Severinghaus 'virtual' PO2."""
     log_shift = (
         _KELMAN_TEMPERATURE * (37.0 - temperature_c)
         + _KELMAN_BOHR * (ph - 7.40)
-        + _KELMAN_CO2 * np.log10(40.0 / pco2_mmhg)
+        + _KELMAN_CO2 * (_LOG10_40 - np.log10(pco2_mmhg))   # log10(40/PCO2), no overflow at tiny PCO2
     )
     return (P50_SEVERINGHAUS_MMHG / p50_mmhg) * np.exp(_LN10 * log_shift)
 

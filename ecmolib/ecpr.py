@@ -444,7 +444,7 @@ class CohortRow:
 
     def wilson_interval(self, level=0.95) -> tuple[float, float]:
         """Wilson score interval of :attr:`proportion` for the reported n."""
-        lev = float(_validation.fraction("level", level, low_inclusive=False, high_inclusive=False))
+        lev = _validation.scalar("level", level, "fraction 0..1", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
         z = float(stats.norm.ppf(0.5 + lev / 2.0))
         p, n = self.proportion, self.n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -759,6 +759,21 @@ class SurvivalFit:
     covariance: tuple[tuple[float, float], tuple[float, float]]
     data: tuple[PooledPoint, ...]
 
+    def __post_init__(self):
+        _strategy(self.strategy)
+        _population(self.population)
+        for name, units, low, high in (("intercept_logit", "1", -50.0, 50.0),
+                                       ("slope_per_min", "1/min", -10.0, 10.0),
+                                       ("t_ref_min", "min", 0.0, LOW_FLOW_MAX_MIN)):
+            object.__setattr__(self, name, _validation.scalar(name, getattr(self, name), units, low, high))
+        cov = _validation.checked("covariance", self.covariance, "1, 1/min, 1/min^2")
+        if cov.shape != (2, 2) or cov[0, 1] != cov[1, 0] or cov[0, 0] < 0.0 or cov[1, 1] < 0.0:
+            raise ValueError(f"covariance must be a symmetric 2x2 matrix with a non-negative diagonal; "
+                             f"got {self.covariance!r}")
+        object.__setattr__(self, "covariance", tuple(tuple(float(v) for v in row) for row in cov))
+        if not isinstance(self.data, tuple) or not all(isinstance(p, PooledPoint) for p in self.data):
+            raise ValueError(f"data must be a tuple of PooledPoint; got {type(self.data).__name__}")
+
     @property
     def params(self) -> tuple[float, float]:
         """(intercept_logit, slope_per_min)."""
@@ -770,17 +785,18 @@ class SurvivalFit:
         return math.exp(self.slope_per_min)
 
     def logit(self, low_flow_min):
-        """Linear predictor eta(t) (no input check; use the module functions)."""
-        return self.intercept_logit + self.slope_per_min * (np.asarray(low_flow_min, dtype=float) - self.t_ref_min)
+        """Linear predictor eta(t); ``low_flow_min`` [min] valid >= 0 (beyond the data: extrapolated)."""
+        t = _validation.checked("low_flow_min", low_flow_min, "min", low=0.0)
+        return self.intercept_logit + self.slope_per_min * (t - self.t_ref_min)
 
     def logit_se(self, low_flow_min):
-        """Standard error of eta(t) from :attr:`covariance` (delta method)."""
-        d = np.asarray(low_flow_min, dtype=float) - self.t_ref_min
+        """Standard error of eta(t) from :attr:`covariance` (delta method); ``low_flow_min`` [min] valid >= 0."""
+        d = _validation.checked("low_flow_min", low_flow_min, "min", low=0.0) - self.t_ref_min
         (vaa, vab), (_, vbb) = self.covariance
         return np.sqrt(np.maximum(vaa + 2.0 * d * vab + d * d * vbb, 0.0))
 
     def probability(self, low_flow_min):
-        """p(t) (no input check; use :func:`survival_probability`)."""
+        """p(t); ``low_flow_min`` [min] valid >= 0 (the curve of :func:`survival_probability`)."""
         return special.expit(self.logit(low_flow_min))
 
 
@@ -1011,7 +1027,7 @@ def survival_band(low_flow_min, *, strategy="ecpr", population="adult", level=0.
     (0.147, 0.367)
     """
     t = _low_flow(low_flow_min)
-    lev = float(_validation.fraction("level", level, low_inclusive=False, high_inclusive=False))
+    lev = _validation.scalar("level", level, "fraction 0..1", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     _validation.choice("kind", kind, ("programme", "fit"))
     f = fit(strategy, population)
     tau2 = between_programme_variance() if kind == "programme" else 0.0

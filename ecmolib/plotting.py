@@ -108,8 +108,8 @@ def so2_color(so2):
     tuple of float
         RGBA colour.
     """
-    s = _v.fraction("so2", so2)
-    return SO2_CMAP(SO2_NORM(float(s)))
+    s = _v.scalar("so2", so2, "fraction 0..1", 0.0, 1.0)
+    return SO2_CMAP(SO2_NORM(s))
 
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

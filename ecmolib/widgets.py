@@ -67,9 +67,9 @@ def nice_step(value, per=40.0) -> float:
     ----------
     value : float
         The quantity the slider moves around (e.g. a patient's cardiac
-        output [L/min]); valid > 0.
+        output [L/min]); valid [1e-300, 1e300].
     per : float
-        Number of steps that ``value`` should at least span; valid > 0.
+        Number of steps that ``value`` should at least span; valid [1, 1e6].
 
     Returns
     -------
@@ -82,8 +82,8 @@ def nice_step(value, per=40.0) -> float:
     >>> nice_step(5.0), nice_step(250.0), nice_step(0.55)
     (0.1, 5.0, 0.01)
     """
-    v = float(_v.checked("value", value, "units of the slider", low=0.0, low_inclusive=False))
-    n = float(_v.checked("per", per, "steps", low=0.0, low_inclusive=False))
+    v = _v.scalar("value", value, "units of the slider", 1e-300, 1e300)
+    n = _v.scalar("per", per, "steps", 1.0, 1e6)
     target = v / n
     k = math.floor(math.log10(target))
     for m in (5.0, 2.0, 1.0):
@@ -95,6 +95,11 @@ def nice_step(value, per=40.0) -> float:
 def _decimals_fmt(step):
     """Readout format with as many decimals as the step needs (``".1f"`` for 0.5)."""
     return f".{max(0, -math.floor(math.log10(step)))}f"
+
+
+#: Most positions a slider may have (its precomputed grid holds one model
+#: state per position).
+MAX_POSITIONS = 10_000
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,14 @@ class SliderSpec:
     units : str
         Units shown after the label, e.g. ``"rpm"``; ``""`` for none.
     low, high : float
-        Ends of the slider; both must be valid model input.
+        Ends of the slider; both must be valid model input (finite numbers,
+        ``low < high``).
     value : float
-        Starting position (the lesson's default state).
+        Starting position (the lesson's default state); valid [``low``,
+        ``high``].
     step : float
-        Slider step.
+        Slider step; at most :data:`MAX_POSITIONS` steps from ``low`` to
+        ``high``.
     fmt : str
         Readout format, e.g. ``".0f"``.
     """
@@ -127,11 +135,18 @@ class SliderSpec:
     fmt: str = ".2f"
 
     def __post_init__(self):
+        for field in ("low", "high", "value", "step"):
+            object.__setattr__(self, field, _v.scalar(field, getattr(self, field), self.units or "1"))
         if not (self.low < self.high and self.low <= self.value <= self.high and self.step > 0):
             raise ValueError(
                 f"slider {self.label!r}: need low < high, low <= value <= high and step > 0; "
                 f"got low={self.low}, high={self.high}, value={self.value}, step={self.step}"
             )
+        if (self.high - self.low) / self.step > MAX_POSITIONS:
+            raise ValueError(
+                f"slider {self.label!r}: step [{self.units or '1'}] must give at most {MAX_POSITIONS} positions "
+                f"from {self.low:g} to {self.high:g}, i.e. be at least {(self.high - self.low) / MAX_POSITIONS:g}; "
+                f"got {self.step:g}")
 
     @classmethod
     def anchored(cls, label, units, value, low, high, step, fmt=None) -> "SliderSpec":
