@@ -6,6 +6,9 @@
     python3 dev.py execute    re-run every notebook headless, in order, from a
                               clean kernel, and save it with its outputs
     python3 dev.py bench      run the benchmarks and print their figures
+    python3 dev.py editions OUTDIR
+                              write the student, instructor and site editions
+                              of the lessons into OUTDIR
 
 "Set up" creates ``.venv`` beside this file, installs the pinned environment
 from ``binder/requirements.txt`` (the same pins Binder uses) and ecmolib in
@@ -121,7 +124,12 @@ def bench(args: list[str]) -> int:
     return subprocess.call([str(py), str(ROOT / "benchmarks" / "run.py"), *args], cwd=ROOT)
 
 
-TASKS = {"lessons": lessons, "test": test, "execute": execute, "bench": bench}
+def editions(args: list[str]) -> int:
+    py = setup()
+    return subprocess.call([str(py), str(ROOT / "tools" / "editions.py"), *args], cwd=ROOT)
+
+
+TASKS = {"lessons": lessons, "test": test, "execute": execute, "bench": bench, "editions": editions}
 
 
 def main(argv: list[str]) -> int:

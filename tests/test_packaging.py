@@ -90,6 +90,8 @@ def test_runtime_matches_requires_python():
     assert sys.version_info >= (3, 11)
 
 
-def test_postbuild_installs_ecmolib():
+def test_postbuild_installs_ecmolib_and_builds_the_student_edition():
     text = (ROOT / "binder" / "postBuild").read_text()
     assert re.search(r"pip install .*-e \.", text)
+    assert re.search(r"tools/editions\.py \. --only student", text)
+    assert "student/" in (ROOT / ".gitignore").read_text().split()

@@ -20,8 +20,10 @@ public function is covered by default.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
+import io
 import inspect
 import math
 import sys
@@ -35,7 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 MODULES = ("blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics",
-           "ecpr", "plotting", "widgets")
+           "ecpr", "plotting", "widgets", "selfcheck")
 
 # Bad values. Each is tried in place of one valid argument.
 MUTATIONS = {
@@ -144,6 +146,7 @@ OVERRIDES = {
     "hemodynamics.simulate": {"duration_s": 0.5},
     "hemodynamics.parameters_for": {"heart_rate_bpm": 80.0},
     "patients.for_weight": {"weight_kg": 20.0},
+    "selfcheck.choice": {"correct": "a", "options": {"a": "VV", "b": "VA"}},
     "ecpr.simulate_time_to_flow": {"seed": 1},
     "vv.recirculation_fraction": {"pre_so2": 0.75, "post_so2": 1.0, "venous_so2": 0.65},
     "widgets.SliderSpec": {"low": 0.0, "high": 5.0, "value": 2.0, "step": 0.5},
@@ -233,7 +236,7 @@ def finite(result, depth=0):
 
 def call(fn, args, kwargs):
     """Outcome of one call: 'ok', 'ValueError', 'non-finite' or the exception's type name."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("error")
         try:
             result = fn(*[v for _, v in args], **kwargs)
