@@ -14,7 +14,7 @@ writes
   predicting);
 * ``OUTDIR/site``: static HTML of the instructor edition, one page per
   lesson with its figures and an ``index.html`` linking them, readable
-  without a kernel.
+  without a kernel (MathJax is copied in: equations render offline).
 
 ``--only student`` (or instructor, site) builds one edition. Cells are found
 by their tags, never by position; the tags are documented in EDUCATORS.md.
@@ -100,9 +100,13 @@ def answer_texts(nb) -> list[str]:
 
 def site(notebooks: list[Path], outdir: Path) -> None:
     """Static HTML of each notebook and an index page."""
+    import jupyter_server_mathjax
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    # MathJax from the site itself, so that equations render offline too.
+    shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", outdir / "mathjax", dirs_exist_ok=True)
+    exporter = HTMLExporter(template_name="lab",
+                            mathjax_url="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe")
     outdir.mkdir(parents=True, exist_ok=True)
     items = []
     for path in notebooks:
