@@ -71,7 +71,7 @@ import numba
 import numpy as np
 from numba.extending import register_jitable
 
-from . import blood, lungs
+from . import blood, lungs, tissues
 from . import oxygenator as _oxy
 
 # Let numba compile these numpy kernels for scalars when the functions below
@@ -82,6 +82,7 @@ for _kernel in (
     _oxy._co2_line, _oxy._co2_on_line, _oxy._effectiveness_crossflow, _oxy._co2_terms,
     _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi,
     lungs._alveolar_factor, lungs._ph_upper, lungs._capillary_state, lungs._lung_balance,
+    tissues._supply_limited_vo2, tissues._balance_residuals,
 ):
     register_jitable(_kernel)
 
@@ -99,6 +100,7 @@ _phi = _oxy._phi
 _phi_coefficients = _oxy._phi_coefficients
 _capillary_state = lungs._capillary_state
 _lung_balance = lungs._lung_balance
+_balance_residuals = tissues._balance_residuals
 
 _HUF = blood.HUFNER_ML_PER_G
 _SOL = blood.O2_SOLUBILITY_ML_DL_MMHG
@@ -127,10 +129,10 @@ _XTOL_W = 1e-10
 
 # Rows of the input table (one column per element).
 (I_QEC, I_QEFF, I_REFF, I_SHUNT, I_SWEEP, I_CO, I_HB, I_P50, I_BE, I_T, I_VO2, I_VCO2, I_PB,
- I_FIO2, I_FDO2, I_VA, I_X0_SO2, I_X0_PCO2) = range(18)
-N_IN = 18
+ I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_X0_SO2, I_X0_PCO2) = range(20)
+N_IN = 20
 #: Inputs compared between neighbours for a warm start (all but the cold guess).
-_N_COMPARED = I_VA + 1
+_N_COMPARED = I_PCO2_CEIL + 1
 
 #: Rows of the output table: the solution's streams (contents in mL/dL,
 #: pressures in mmHg, flows of gas in mL/min), the element's status
@@ -588,7 +590,9 @@ def _evaluate(po2, ph, e, ox, guesses, col):
                          guesses, col)
     col[O_T_O2], col[O_T_CO2], col[O_L_O2], col[O_L_CO2] = t_o2, t_co2, l_o2, l_co2
     col[O_V_O2], col[O_V_CO2], col[O_PA_O2], col[O_PA_CO2] = v_o2, v_co2, pa_o2, pa_co2
-    return t_o2 + l_o2 - e[I_VO2], t_co2 + l_co2 - e[I_VCO2], True
+    f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * col[O_CA_O2], e[I_VO2],
+                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, pco2, e[I_PCO2_CEIL])
+    return f_o2, f_co2, True
 
 
 #: Broyden weight of a pH step relative to a relative PO2 step: a pH step
@@ -692,8 +696,9 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
         if det != 0.0:
             d0 = -(j22 * f0 - j12 * f1) / det
             d1 = -(-j21 * f0 + j11 * f1) / det
-        else:
-            d0 = d1 = 0.0
+        else:  # singular: step the way each residual points (as lungs._solve_balances)
+            d0 = -x0 if f0 < 0.0 else x0
+            d1 = -1.0 if f1 < 0.0 else 1.0
             fresh = True
         factor = min(1.0, 0.5 * x0 / max(abs(d0), 1e-300), _PH_STEP_MAX / max(abs(d1), 1e-300))
         if (x0 <= lo0 and d0 < 0.0) or (x1 <= lo1 and d1 < 0.0):
@@ -860,7 +865,7 @@ _CACHE_CHECKED = False
 def _check_cache():
     """Clear numba's cache of this module if a module it compiles has changed."""
     here = Path(__file__).resolve()
-    sources = [here] + [Path(m.__file__).resolve() for m in (blood, _oxy, lungs)]
+    sources = [here] + [Path(m.__file__).resolve() for m in (blood, _oxy, lungs, tissues)]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
     cache = here.parent / "__pycache__"
     stamp = cache / f"{here.stem}.sources"

@@ -737,8 +737,12 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
         j11, j12, j21, j22 = jac[0, 0, ia], jac[0, 1, ia], jac[1, 0, ia], jac[1, 1, ia]
         det = j11 * j22 - j12 * j21
         safe = np.where(det != 0.0, det, 1.0)
-        d0 = np.where(det != 0.0, (j22 * f0[0] - j12 * f0[1]) / safe, 0.0)
-        d1 = np.where(det != 0.0, (-j21 * f0[0] + j11 * f0[1]) / safe, 0.0)
+        # A singular Jacobian (a balance flat in both unknowns: no exchange, or
+        # transfer capped by the sweep while VO2 is the demand): step each
+        # unknown the way its residual points (O2 uptake falls with the
+        # venous PO2, CO2 output rises with the venous PCO2), by the step limit.
+        d0 = np.where(det != 0.0, (j22 * f0[0] - j12 * f0[1]) / safe, -np.sign(f0[0]) * xa[0])
+        d1 = np.where(det != 0.0, (-j21 * f0[0] + j11 * f0[1]) / safe, np.sign(f0[1]) * xa[1])
         step = -np.stack([d0, d1])
         lim = np.stack([0.5 * xa[0], 0.3 * xa[1]])
         factor = np.minimum(1.0, np.min(lim / np.maximum(np.abs(step), 1e-300), axis=0))

@@ -76,7 +76,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, patients, vv
+from ecmolib import blood, lungs, patients, tissues, vv
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, choice, fraction, result
 
@@ -252,8 +252,15 @@ class VASteadyState:
         Pulmonary blood flow, equal to the native output [L/min].
     cannulation : str
         Arterial return site.
-    sweep_l_min, vo2_ml_min, vco2_ml_min : float or numpy.ndarray
-        Sweep gas flow [L/min] and tissue gas exchange [mL/min].
+    sweep_l_min : float or numpy.ndarray
+        Sweep gas flow [L/min].
+    vo2_ml_min, vo2_demand_ml_min, supply_limited, o2_deficit_ml_min : float, bool or numpy.ndarray
+        Actual and demanded O2 consumption [mL/min], whether delivery
+        limits it, and the O2 deficit [mL/min] (as in
+        :class:`ecmolib.vv.VVSteadyState`).
+    vco2_ml_min, co2_accumulation_ml_min, paco2_rise_mmhg_min : float or numpy.ndarray
+        CO2 production and the part not cleared [mL/min], and the PaCO2
+        rise it causes [mmHg/min] (as in :class:`ecmolib.vv.VVSteadyState`).
     o2_transfer_ml_min, co2_removal_ml_min : float or numpy.ndarray
         Membrane lung O2 transfer and CO2 removal [mL/min].
     lung_o2_uptake_ml_min, lung_co2_output_ml_min : float or numpy.ndarray
@@ -289,7 +296,12 @@ class VASteadyState:
     cannulation: str
     sweep_l_min: float | np.ndarray
     vo2_ml_min: float | np.ndarray
+    vo2_demand_ml_min: float | np.ndarray
+    supply_limited: bool | np.ndarray
+    o2_deficit_ml_min: float | np.ndarray
     vco2_ml_min: float | np.ndarray
+    co2_accumulation_ml_min: float | np.ndarray
+    paco2_rise_mmhg_min: float | np.ndarray
     o2_transfer_ml_min: float | np.ndarray
     co2_removal_ml_min: float | np.ndarray
     lung_o2_uptake_ml_min: float | np.ndarray
@@ -367,7 +379,8 @@ def _va_evaluate(ox, P):
             ox, (po2, pco2, ph, so2, cv_o2, cv_co2), P, idx)
         qn = P["qn"][idx]
         l_o2, l_co2, cn_o2, cn_co2, u, qv = vv._lung_terms(cv_o2, cv_co2, qn, P, idx)
-        F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
+        do2 = 10.0 * (qn * cn_o2 + P["qec"][idx] * cv_o2) + t_o2  # native + post-oxygenator blood
+        F = np.stack(vv._residuals(t_o2 + l_o2, t_co2 + l_co2, do2, po2, pco2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "cv_o2": cv_o2, "cv_co2": cv_co2, "cn_o2": cn_o2,
@@ -383,7 +396,8 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
                  shunt_fraction=DEFAULT_SHUNT_FRACTION, fio2=DEFAULT_FIO2, fdo2=1.0,
                  sweep_l_min=None, oxygenator=None, hb_g_dl=None, vo2_ml_min=None, vco2_ml_min=None,
                  alveolar_ventilation_l_min=None, base_excess_mmol_l=0.0,
-                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG) -> VASteadyState:
+                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG,
+                 max_o2_extraction=tissues.MAX_O2_EXTRACTION) -> VASteadyState:
     r"""Steady state of a patient on veno-arterial ECMO, region by region.
 
     .. math::
@@ -435,6 +449,8 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         (:func:`ecmolib.vv.default_oxygenator` with ``mode="va"``).
     hb_g_dl, vo2_ml_min, vco2_ml_min : optional
         As in :func:`ecmolib.vv.steady_state`.
+    max_o2_extraction : float or array_like, optional
+        As in :func:`ecmolib.vv.steady_state` (supply-limited consumption).
     alveolar_ventilation_l_min, base_excess_mmol_l, barometric_pressure_mmhg : optional
         As in :func:`ecmolib.vv.steady_state`; the default ventilation is
         the patient's healthy V/Q times the ventilated part of the native
@@ -451,8 +467,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     ------
     ValueError
         If an argument is of the wrong type, NaN, infinite or out of range,
-        ``cannulation`` is unknown, the arrays do not broadcast, or no steady
-        state exists within the model (see :func:`ecmolib.vv.steady_state`).
+        ``cannulation`` is unknown or the arrays do not broadcast (inside
+        the ranges consumption becomes supply-limited and uncleared CO2 is
+        reported as accumulating, as in :func:`ecmolib.vv.steady_state`).
 
     Notes
     -----
@@ -523,7 +540,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
     else:
         P["va"] = vv._flat(shape, va=va_in)["va"]
-    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    vv._limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40; PCO2 50 mmHg.

@@ -79,7 +79,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, patients
+from ecmolib import blood, lungs, patients, tissues
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, fraction, result
 
@@ -326,8 +326,31 @@ class VVSteadyState:
         True where :math:`(1-R)Q_{ec}` exceeded the cardiac output.
     sweep_l_min : float or numpy.ndarray
         Sweep gas flow used [L/min].
-    vo2_ml_min, vco2_ml_min : float or numpy.ndarray
-        Tissue O2 consumption and CO2 production [mL/min].
+    vo2_ml_min : float or numpy.ndarray
+        Actual tissue O2 consumption [mL/min]: the demand, or less where
+        delivery is below critical (supply-limited; equal to the O2 taken
+        up by membrane and lungs).
+    vo2_demand_ml_min : float or numpy.ndarray
+        The tissues' O2 demand (the ``vo2_ml_min`` argument) [mL/min].
+    supply_limited : bool or numpy.ndarray
+        True where consumption fell below the demand (delivery below
+        VO2 demand / maximum extraction, :mod:`ecmolib.tissues`).
+    o2_deficit_ml_min : float or numpy.ndarray
+        Demand minus actual consumption [mL/min]: the rate at which O2 debt
+        accumulates (lactate).
+    vco2_ml_min : float or numpy.ndarray
+        Tissue CO2 production [mL/min] (the argument; not reduced when
+        consumption is supply-limited, see
+        :func:`ecmolib.tissues._balance_residuals`).
+    co2_accumulation_ml_min : float or numpy.ndarray
+        CO2 produced but not cleared by membrane and lungs [mL/min]; 0 at a
+        steady state. Where it is positive there is no steady state: the
+        state is reported with the pre-oxygenator (VV) or mixed venous (VA)
+        PCO2 at :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and PCO2 keeps rising.
+    paco2_rise_mmhg_min : float or numpy.ndarray
+        Rate at which PaCO2 rises [mmHg/min]:
+        :data:`ecmolib.tissues.APNOEIC_PACO2_RISE_MMHG_MIN` times the
+        uncleared share of the CO2 production; 0 at a steady state.
     o2_transfer_ml_min, co2_removal_ml_min : float or numpy.ndarray
         O2 added and CO2 removed by the membrane lung [mL/min].
     lung_o2_uptake_ml_min, lung_co2_output_ml_min : float or numpy.ndarray
@@ -367,7 +390,12 @@ class VVSteadyState:
     flow_limited: bool | np.ndarray
     sweep_l_min: float | np.ndarray
     vo2_ml_min: float | np.ndarray
+    vo2_demand_ml_min: float | np.ndarray
+    supply_limited: bool | np.ndarray
+    o2_deficit_ml_min: float | np.ndarray
     vco2_ml_min: float | np.ndarray
+    co2_accumulation_ml_min: float | np.ndarray
+    paco2_rise_mmhg_min: float | np.ndarray
     o2_transfer_ml_min: float | np.ndarray
     co2_removal_ml_min: float | np.ndarray
     lung_o2_uptake_ml_min: float | np.ndarray
@@ -423,6 +451,15 @@ def _patient_inputs(patient, *, hb_g_dl, vo2_ml_min, vco2_ml_min, base_excess_mm
     f_i = checked("fio2", fio2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
     f_d = checked("fdo2", fdo2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
     return hb, vo2, vco2, be, pb, f_i, f_d
+
+
+def _limits(P, shape, max_o2_extraction):
+    """Add the solver's PCO2 bounds, the CO2 ceiling and the maximum O2 extraction to ``P``."""
+    emax = checked("max_o2_extraction", max_o2_extraction, "fraction 0..1", low=0.0,
+                   high=tissues._MAX_EXTRACTION_HIGH, low_inclusive=False)
+    P["emax"] = _flat(shape, emax=emax)["emax"]
+    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    P["pco2_ceil"] = np.minimum(tissues.PCO2_CEILING_MMHG, 0.9 * P["pco2_hi"])
 
 
 def _flat(shape, **arrays):
@@ -665,7 +702,7 @@ def _vv_evaluate(ox, P):
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
         pa_co2 = v_co2 - t_co2 / (10.0 * co)
         l_o2, l_co2, ca_o2, ca_co2, u, qv = _lung_terms(pa_o2, pa_co2, co, P, idx)
-        F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
+        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, pco2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "v_o2": v_o2, "v_co2": v_co2, "pa_o2": pa_o2,
@@ -676,6 +713,12 @@ def _vv_evaluate(ox, P):
         return F, aux
 
     return evaluate
+
+
+def _residuals(o2_uptake, co2_output, do2, po2, pco2, P, idx):
+    """O2 and CO2 balance residuals [mL/min] (supply-limited VO2; see tissues._balance_residuals)."""
+    return tissues._balance_residuals(o2_uptake, co2_output, do2, P["vo2"][idx], P["vco2"][idx],
+                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, pco2, P["pco2_ceil"][idx])
 
 
 def _check_solution(sol, P, ventilation_given):
@@ -743,7 +786,8 @@ def _compiled_solution(ox, P, so2_0, pco2_0):
     rows = {vc.I_QEC: P["qec"], vc.I_QEFF: P["qeff"], vc.I_REFF: P["reff"], vc.I_SHUNT: P["shunt"],
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
-            vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_X0_SO2: so2_0,
+            vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_EMAX: P["emax"],
+            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_X0_SO2: so2_0,
             vc.I_X0_PCO2: pco2_0}
     inputs = np.empty((vc.N_IN, n))
     for row, values in rows.items():
@@ -761,7 +805,8 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
                  sweep_l_min=None, oxygenator=None, cardiac_output_l_min=None, hb_g_dl=None,
                  vo2_ml_min=None, vco2_ml_min=None, alveolar_ventilation_l_min=None,
                  base_excess_mmol_l=0.0,
-                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG) -> VVSteadyState:
+                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG,
+                 max_o2_extraction=tissues.MAX_O2_EXTRACTION) -> VVSteadyState:
     r"""Steady state of a patient on veno-venous ECMO.
 
     Solves for the blood entering the oxygenator such that the whole-body
@@ -853,6 +898,10 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         Base excess of the blood [mmol/L]; valid [-30, 30]. Default 0.
     barometric_pressure_mmhg : float or array_like, optional
         Barometric pressure [mmHg]; valid [400, 800]. Default 760.
+    max_o2_extraction : float or array_like, optional
+        Largest whole-body O2 extraction (consumption / delivery), fraction;
+        valid (0, 0.9]. Default :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
+        (0.7).
 
     Returns
     -------
@@ -865,11 +914,13 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     ------
     ValueError
         If an argument is of the wrong type, NaN, infinite or out of range,
-        the arrays do not broadcast, or no steady state exists within the
-        model (the membrane and lungs cannot supply VO2 even from fully
-        desaturated blood, or cannot remove VCO2 below PCO2 200 mmHg, or the
-        sweep removes so much CO2 that the blood leaves the model's pH
-        range). The message says which and what to change.
+        or the arrays do not broadcast. Inside the ranges there is always an
+        answer: O2 that cannot be delivered lowers the consumption
+        (``supply_limited``, ``o2_deficit_ml_min``) and CO2 that cannot be
+        cleared is reported as accumulating (``co2_accumulation_ml_min``,
+        ``paco2_rise_mmhg_min``). (A sweep so high for a tiny blood flow
+        that the oxygenator outlet would leave the blood model's pH range
+        still raises, naming ``sweep_l_min``.)
 
     Notes
     -----
@@ -877,8 +928,14 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     ventricle; recirculation as a fixed fraction of pump flow (in reality it
     rises with pump flow and with cannula proximity, Abrams et al. 2015);
     the same Hb in all streams (no haemodilution by the circuit, see
-    :func:`ecmolib.circuit.hemodilution`); tissue VO2 independent of O2
-    delivery (no supply dependence). Validity: the ranges of the blood
+    :func:`ecmolib.circuit.hemodilution`); tissue VO2 is the demand until
+    delivery :math:`10\,Q\,C_a` falls below the critical value
+    :math:`\dot V O_2/E_{max}`, then :math:`E_{max}` times delivery (the rule
+    of :func:`ecmolib.tissues.oxygen_budget`, maximum extraction
+    ``max_o2_extraction``, default :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
+    0.7; Ronco et al. 1993); a state that cannot clear the CO2 production
+    is reported with the pre-oxygenator PCO2 at
+    :data:`ecmolib.tissues.PCO2_CEILING_MMHG` and its accumulation. Validity: the ranges of the blood
     model (PO2 up to 1000 mmHg, PCO2 up to 200 mmHg, pH 6.8-7.8) and of the
     oxygenator (blood flow up to 1.5 times its maximum).
 
@@ -943,7 +1000,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     P["qeff"] = np.minimum((1.0 - P["rec"]) * P["qec"], P["co"])
     with np.errstate(divide="ignore", invalid="ignore"):
         P["reff"] = np.where(P["qec"] > 0, 1.0 - P["qeff"] / np.where(P["qec"] > 0, P["qec"], 1.0), 0.0)
-    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    _limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40 (the oxygenator and lungs at their
@@ -1008,6 +1065,12 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     )
 
 
+def _flag(values):
+    """Boolean of a reshaped 0/1 result: a bool for a scalar, else an array."""
+    flag = np.asarray(values) > 0.5
+    return bool(flag) if flag.ndim == 0 else flag
+
+
 def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
     """The result fields VV and VA share: gas flows, lungs, balances, membrane.
 
@@ -1017,10 +1080,23 @@ def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
     ``r`` reshapes a flat array to the result's shape.
     """
     va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
+    # Actual consumption: the O2 taken up where delivery limits it, else the
+    # demand (equal to the uptake to the solver's 1e-9).
+    uptake = sol["t_o2"] + sol["l_o2"]
+    limited = uptake < P["vo2"] * (1.0 - 1e-6)
+    vo2 = np.where(limited, uptake, P["vo2"])
+    accumulation = P["vco2"] - (sol["t_co2"] + sol["l_co2"])
+    accumulation = np.where(accumulation > 1e-6 * P["vco2"], accumulation, 0.0)
+    produced = P["vco2"]
     return dict(
         sweep_l_min=r(P["sweep"]),
-        vo2_ml_min=r(P["vo2"]),
-        vco2_ml_min=r(P["vco2"]),
+        vo2_ml_min=r(vo2),
+        vo2_demand_ml_min=r(P["vo2"]),
+        supply_limited=_flag(r(limited.astype(float))),
+        o2_deficit_ml_min=r(np.maximum(P["vo2"] - vo2, 0.0)),
+        vco2_ml_min=r(produced),
+        co2_accumulation_ml_min=r(accumulation),
+        paco2_rise_mmhg_min=r(tissues.APNOEIC_PACO2_RISE_MMHG_MIN * accumulation / P["vco2"]),
         o2_transfer_ml_min=r(sol["t_o2"]),
         co2_removal_ml_min=r(sol["t_co2"]),
         lung_o2_uptake_ml_min=r(sol["l_o2"]),

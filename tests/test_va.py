@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ecmolib import oxygenator, patients, va
+from ecmolib import oxygenator, patients, tissues, va
 
 ADULT = patients.ADULT
 FEW = settings(max_examples=10, deadline=None)
@@ -325,7 +325,13 @@ class TestBadInput:
         with pytest.raises(ValueError, match="broadcast"):
             va.steady_state(ADULT, np.array([3.0, 4.0]), native_output_l_min=np.array([0.5, 1.0, 1.5]))
 
-    def test_no_steady_state(self):
-        # Dead lungs and 1 L/min of ECMO flow cannot supply VO2 250 mL/min.
-        with pytest.raises(ValueError, match="no steady state"):
-            va.steady_state(ADULT, 1.0, native_output_l_min=1.0, shunt_fraction=1.0)
+    def test_supply_limited_instead_of_no_steady_state(self):
+        # Dead lungs and 1 L/min of ECMO flow cannot supply VO2 250 mL/min:
+        # consumption falls to the maximum extraction (ecmolib.tissues) of
+        # the delivery, and O2 is conserved (solver tolerance 1e-9).
+        r = va.steady_state(ADULT, 1.0, native_output_l_min=1.0, shunt_fraction=1.0)
+        assert r.supply_limited
+        uptake = float(r.o2_transfer_ml_min + r.lung_o2_uptake_ml_min)
+        assert float(r.vo2_ml_min) == pytest.approx(uptake, rel=1e-8)
+        assert float(r.vo2_ml_min / r.do2_ml_min) == pytest.approx(tissues.MAX_O2_EXTRACTION, rel=1e-7)
+        assert float(r.o2_deficit_ml_min) == pytest.approx(ADULT.vo2_ml_min - uptake, rel=1e-8)
