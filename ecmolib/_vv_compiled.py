@@ -80,7 +80,7 @@ for _kernel in (
     blood._shift_factor, blood._sev, blood._sev_inv, blood._sat, blood._hco3_van_slyke,
     blood._pco2_at_ph, blood._acid_base_residual, blood._acid_base_slope, blood._co2_douglas, blood._o2c,
     _oxy._co2_line, _oxy._co2_on_line, _oxy._effectiveness_crossflow, _oxy._co2_terms,
-    _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi,
+    _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi, _oxy._gas_po2,
     lungs._alveolar_factor, lungs._ph_upper, lungs._capillary_state, lungs._lung_balance,
     tissues._supply_limited_vo2, tissues._balance_residuals,
 ):
@@ -98,6 +98,7 @@ _co2_on_line = _oxy._co2_on_line
 _co2_terms = _oxy._co2_terms
 _phi = _oxy._phi
 _phi_coefficients = _oxy._phi_coefficients
+_gas_po2 = _oxy._gas_po2
 _capillary_state = lungs._capillary_state
 _lung_balance = lungs._lung_balance
 _balance_residuals = tissues._balance_residuals
@@ -439,12 +440,15 @@ def _o2_path(o2c_in, k, hb, pg, tau, guesses, slot):
 
 @register_jitable
 def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep, fdo2, pb,
-              d_cap, k_cond, health, rated, exponent, guesses, col):
+              d_cap, k_cond, health, rated, exponent, shunt, guesses, col):
     """O2 transfer and CO2 removal [mL/min] of the membrane lung; ok flag.
 
-    Writes the outlet contents and the first guesses of their inversion to
-    ``col`` (rows O_POST_*).
+    ``health``: the share of capacity left (oxygenator._capacity_factor);
+    ``shunt``: the device shunt (the fibres see (1 - shunt) q). Writes the
+    outlet contents and the first guesses of their inversion to ``col``
+    (rows O_POST_*).
     """
+    qx = q * (1.0 - shunt)
     # CO2: effectiveness-NTU.
     k_eff = k_cond * health
     g = 1000.0 * sweep / (pb - _WATER)
@@ -454,7 +458,7 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
     ph_est = ph_in
     pco2_est = pco2_in
     if g > 1e-12:
-        args = (ph_in, q, g, k_eff, p_in, c_in, a, beta, s, k1, k0, gg)
+        args = (ph_in, qx, g, k_eff, p_in, c_in, a, beta, s, k1, k0, gg)
         x0 = guesses[G_PH_CO2X]
         if not ph_in < x0 < _PH_MAX:
             x0 = min(ph_in + 0.02, 0.5 * (ph_in + _PH_MAX))
@@ -467,9 +471,9 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
         pco2_est = max(_pco2_at_ph(ph_est, hb, be), 0.0)
 
     # O2: two passes of the path integral (the second on the outlet's ODC).
-    pg = fdo2 * (pb - _WATER)
-    tau = d_cap * health * (q / rated) ** exponent / q
-    co2c_out = co2c_in - removal / (10.0 * q)
+    pg = _gas_po2(fdo2, pb, sweep, removal)
+    tau = d_cap * health * (q / rated) ** exponent / qx
+    co2c_out = co2c_in - removal / (10.0 * qx)
     factor = _shift(p50, ph_est, pco2_est, t)
     p_start, p_end, ok = _o2_path(o2c_in, factor, hb, pg, tau, guesses, G_PATH_1)
     if not ok:
@@ -485,14 +489,15 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
     p_start, p_end, ok = _o2_path(o2c_in, factor, hb, pg, tau, guesses, G_PATH_2)
     if not ok:
         return 0.0, 0.0, False
-    uptake = 10.0 * q * (_o2c(p_end, hb, factor) - o2c_in)
+    uptake = 10.0 * qx * (_o2c(p_end, hb, factor) - o2c_in)
     supply = 1000.0 * sweep * fdo2
     carry = -1000.0 * sweep / (pb - _WATER) * max(p_start - pg, 0.0)
     o2 = min(max(uptake, carry), supply)
+    # The shunted blood joins at the outlet (contents mix).
     col[O_POST_O2C] = o2c_in + o2 / (10.0 * q)
-    col[O_POST_CO2C] = co2c_out
+    col[O_POST_CO2C] = co2c_in - removal / (10.0 * q)
     col[O_POST_PH] = ph_est
-    col[O_POST_PO2] = p_end
+    col[O_POST_PO2] = p_end if shunt == 0.0 else 0.0
     return o2, removal, True
 
 
@@ -575,7 +580,7 @@ def _evaluate(po2, ph, e, ox, guesses, col):
     q = e[I_QEC]
     if q > 0.0:
         t_o2, t_co2, ok = _exchange(pco2, ph, so2, c_o2, c_co2, hb, p50, be, t, q, e[I_SWEEP], e[I_FDO2],
-                                    e[I_PB], ox[0], ox[1], ox[2], ox[3], ox[4], guesses, col)
+                                    e[I_PB], ox[0], ox[1], ox[2], ox[3], ox[4], ox[5], guesses, col)
         if not ok:
             return 0.0, 0.0, False
     else:
@@ -896,7 +901,7 @@ def _workers():
     return max(1, min(cpus, _MAX_WORKERS))
 
 
-def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
+def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent, shunt):
     """Solve every element of ``inputs`` (rows I_*, float array (N_IN, n)).
 
     The oxygenator enters as its calibrated O2 diffusing capacity and CO2
@@ -910,7 +915,7 @@ def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
         _CACHE_CHECKED = True
     inputs = np.ascontiguousarray(inputs, dtype=float)
     n = inputs.shape[1]
-    ox = np.array([d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent], dtype=float)
+    ox = np.array([d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent, shunt], dtype=float)
     out = np.full((_N_OUT, n), np.nan)
     workers = _workers()
     # Chunks of at least 256 elements, four per worker (they take unequal times).

@@ -793,8 +793,9 @@ def _compiled_solution(ox, P, so2_0, pco2_0):
     for row, values in rows.items():
         inputs[row] = values
     healthy = _oxy._healthy(ox)
-    sol = vc.solve(inputs, _oxy._diffusing_capacity(healthy), _oxy._conductance(healthy), ox.health,
-                   ox.rated_flow_l_min, ox.o2_flow_exponent)
+    sol = vc.solve(inputs, _oxy._diffusing_capacity(healthy), _oxy._conductance(healthy),
+                   _oxy._capacity_factor(ox), ox.rated_flow_l_min, ox.o2_flow_exponent,
+                   _oxy.device_shunt_fraction(ox))
     if np.any(sol["status"] != vc.OK):
         return None
     return sol
@@ -946,14 +947,14 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     >>> from ecmolib import patients, vv
     >>> r = vv.steady_state(patients.ADULT, 3.0)
     >>> round(float(r.sao2), 3), round(float(r.svo2), 3)
-    (0.916, 0.654)
+    (0.89, 0.628)
     >>> round(float(r.pao2_mmhg), 1), round(float(r.paco2_mmhg), 1)
-    (70.0, 56.2)
+    (63.4, 56.4)
 
     Recirculation costs oxygenation:
 
     >>> round(float(vv.steady_state(patients.ADULT, 3.0, recirculation=0.3).sao2), 3)
-    0.729
+    0.703
 
     References
     ----------
