@@ -577,3 +577,45 @@ class TestCompiledSolver:
         monkeypatch.setattr(vv, "_USE_COMPILED", False)
         ref = vv.steady_state(ADULT, np.array([3.0, 4.0]))
         np.testing.assert_array_equal(fast.sao2, ref.sao2)  # the numpy answer, bit for bit
+
+
+class TestFlowDependentRecirculation:
+    def test_reproduces_the_cfd_points(self):
+        # Sci Rep 2022 (doi:10.1038/s41598-022-23159-z): 7.66 % at 3 L/min
+        # and 33.57 % at 5 L/min (cardiac output 5 L/min assumed). The
+        # exponent is rounded to 3.20, so 3 L/min is matched to 0.1 points.
+        m = vv.FlowDependentRecirculation()
+        assert float(m.fraction(5.0, 5.0)) == pytest.approx(0.3357, abs=1e-9)
+        assert float(m.fraction(3.0, 5.0)) == pytest.approx(0.0766, abs=1e-3)
+
+    @FEW
+    @given(q=st.floats(0.1, 10.0), co=st.floats(2.0, 9.0), d=st.floats(2.0, 40.0))
+    def test_directions(self, q, co, d):
+        m = vv.FlowDependentRecirculation(cannula_distance_cm=d)
+        closer = vv.FlowDependentRecirculation(cannula_distance_cm=d / 2.0)
+        r = float(m.fraction(q, co))
+        assert 0.0 <= r <= vv.MAX_RECIRCULATION
+        assert float(m.fraction(1.1 * q, co)) >= r  # more pump flow, more recirculation
+        assert float(m.fraction(q, 1.1 * co)) <= r  # more venous return, less
+        assert float(closer.fraction(q, co)) >= r  # shorter distance, more
+
+    def test_more_flow_can_lower_sao2(self):
+        # The paradox (Abrams et al. 2015): past the maximum of the effective
+        # flow (1 - R) Qec, raising the pump flow lowers SaO2.
+        m = vv.FlowDependentRecirculation()
+        q = np.array([4.5, 5.0, 5.5, 6.0])
+        r = vv.steady_state(ADULT, q, recirculation=m, cardiac_output_l_min=5.0)
+        assert np.all(np.diff(r.recirculation) > 0)
+        assert np.all(np.diff(r.sao2) < 0)
+        np.testing.assert_allclose(r.recirculation, m.fraction(q, 5.0), rtol=1e-12)
+
+    def test_fixed_fraction_still_accepted(self):
+        a = vv.steady_state(ADULT, 3.0, recirculation=0.2)
+        assert float(a.recirculation) == pytest.approx(0.2, rel=1e-12)  # 1 - Qeff/Qec, round-off
+
+    @pytest.mark.parametrize("name, units, bad", [("reference_recirculation", "fraction", 0.95),
+                                                  ("flow_exponent", "1", -1.0),
+                                                  ("cannula_distance_cm", "cm", 0.0),
+                                                  ("distance_scale_cm", "cm", float("nan"))])
+    def test_bad_parameters(self, name, units, bad):
+        _raises_named(lambda: vv.FlowDependentRecirculation(**{name: bad}), name, units)
