@@ -240,6 +240,9 @@ class VASteadyState:
         Total systemic O2 delivery :math:`10(Q_n C_n + Q_{ec} C_{post})` [mL/min].
     native_arterial : ecmolib.blood.BloodGas
         Blood ejected by the left ventricle (pulmonary-venous blood).
+    native_pco2_mmhg : float or numpy.ndarray
+        Its PCO2 [mmHg]: low when little blood crosses lungs that keep the
+        patient's ventilation (hypocapnic native blood).
     post_oxygenator, venous, end_capillary : ecmolib.blood.BloodGas
         Blood leaving the oxygenator; mixed venous blood (drained by the
         ECMO and sent to the lungs; also :attr:`mixed_venous`); end-capillary blood of ventilated lung
@@ -285,6 +288,7 @@ class VASteadyState:
     sao2_right_radial: float | np.ndarray
     do2_ml_min: float | np.ndarray
     native_arterial: blood.BloodGas
+    native_pco2_mmhg: float | np.ndarray
     post_oxygenator: blood.BloodGas
     venous: blood.BloodGas
     end_capillary: blood.BloodGas
@@ -453,8 +457,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         As in :func:`ecmolib.vv.steady_state` (supply-limited consumption).
     alveolar_ventilation_l_min, base_excess_mmol_l, barometric_pressure_mmhg : optional
         As in :func:`ecmolib.vv.steady_state`; the default ventilation is
-        the patient's healthy V/Q times the ventilated part of the native
-        output.
+        the patient's own (healthy V/Q times resting cardiac output times
+        :math:`1 - s`), whatever the native output: the blood that still
+        crosses the lungs is over-ventilated (``native_pco2_mmhg``).
 
     Returns
     -------
@@ -494,9 +499,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     >>> r.mixing_zone
     'proximal_arch'
     >>> round(float(r.region_so2["coronary"]), 3), round(float(r.sao2_right_radial), 3)
-    (0.807, 0.886)
+    (0.809, 0.887)
     >>> round(float(r.region_so2["brain"]), 3), round(float(r.region_so2["lower_body"]), 3)
-    (0.973, 1.0)
+    (0.974, 1.0)
 
     References
     ----------
@@ -536,10 +541,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     shape = lungs._broadcast(**arrays)
     P = vv._flat(shape, qec=qec, qn=qn, shunt=s, sweep=sweep, hb=hb, vo2=vo2, vco2=vco2, be=be, pb=pb,
                  fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
-    if va_in is None:
-        P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
-    else:
-        P["va"] = vv._flat(shape, va=va_in)["va"]
+    P["va"] = vv._ventilation(p, P, shape, va_in)
     vv._limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
@@ -552,10 +554,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
     x0 = np.stack([vv._guess_po2(sv, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
 
-    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")
-    lungs._check_ventilated_units(
-        {"balance": aux["balance"], "co2c": np.abs(aux["cv_co2"]), "pao2": aux["pao2"],
-         "paco2": aux["paco2"]}, aux["qv"], ventilation_given=va_in is not None)
+    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")  # lung units as in vv._check_solution
 
     # Branch and region contents.
     post = vv._state(aux["post_po2"], aux["post_pco2"], P, shape)
@@ -600,6 +599,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         sao2_right_radial=region_so2["right_arm"],
         do2_ml_min=r(10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2)),
         native_arterial=native,
+        native_pco2_mmhg=native.pco2_mmhg,
         post_oxygenator=post,
         venous=venous,
         end_capillary=end_cap,

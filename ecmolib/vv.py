@@ -186,7 +186,7 @@ class FlowDependentRecirculation:
     reference_recirculation : float
         :math:`R_{ref}`, recirculation at pump flow = cardiac output and the
         reference distance, fraction; valid [0, 0.9]. Default 0.3357:
-        the CFD study of Parker et al.'s group (Sci Rep 2022, "Blood flow
+        a CFD study (Sci Rep 2022, "Blood flow
         but not cannula positioning influences the efficacy of veno-venous
         ECMO therapy", doi:10.1038/s41598-022-23159-z) found a mean
         recirculation of 33.57 % at 5 L/min and 7.66 % at 3 L/min;
@@ -572,6 +572,22 @@ def _patient_inputs(patient, *, hb_g_dl, vo2_ml_min, vco2_ml_min, base_excess_mm
     return hb, vo2, vco2, be, pb, f_i, f_d
 
 
+def _ventilation(patient, P, shape, given):
+    r"""Alveolar ventilation of the native lungs [L/min], flat.
+
+    The given one, or the patient's own: the healthy V/Q times the
+    patient's resting cardiac output, times the share of the lung still
+    ventilated, :math:`\dot V_A = (V/Q)_{normal}\,Q_{rest}\,(1 - s)`. It
+    does not follow the pulmonary blood flow (the patient or the ventilator
+    sets it): on VA ECMO the little blood that crosses the lungs is
+    over-ventilated (low end-capillary PCO2).
+    """
+    if given is not None:
+        return _flat(shape, va=given)["va"]
+    normal = lungs.normal_ventilation_perfusion_ratio(patient) * patient.cardiac_output_l_min
+    return normal * (1.0 - P["shunt"])
+
+
 def _limits(P, shape, max_o2_extraction):
     """Add the solver's PCO2 bounds, the CO2 ceiling and the maximum O2 extraction to ``P``."""
     emax = checked("max_o2_extraction", max_o2_extraction, "fraction 0..1", low=0.0,
@@ -645,7 +661,7 @@ def _lung_terms(pa_o2, pa_co2, qlung, P, idx):
     s = P["shunt"][idx]
     qv = (1.0 - s) * qlung
     u = lungs._ventilated_units(
-        pa_co2, qv, P["va_ratio"][idx] * qv if "va_ratio" in P else P["va"][idx], P["fio2"][idx],
+        pa_co2, qv, P["va"][idx], P["fio2"][idx],
         P["pb"][idx], np.full(idx.size, lungs.RESPIRATORY_EXCHANGE_RATIO), P["hb"][idx],
         P["p50"][idx], P["be"][idx], P["t"][idx],
     )
@@ -847,9 +863,13 @@ def _check_solution(sol, P, ventilation_given):
         # recirculation): the O2 uptake at a fully desaturated venous return
         # falls short of VO2.
         raise ValueError(_no_o2_message(P["vo2"][np.flatnonzero(sol["v_o2"] <= 0.0)[0]]))
-    lungs._check_ventilated_units(
-        {"balance": sol["balance"], "co2c": np.abs(sol["pa_co2"]), "pao2": sol["pao2"],
-         "paco2": sol["paco2"]}, sol["qv"], ventilation_given=ventilation_given)
+    # Ventilated units whose end-capillary blood would leave the blood
+    # model's pH range (a V/Q far from normal: little blood under the
+    # patient's ventilation) are held at its edge, pH 7.8 or 6.8, rather than
+    # refused: their blood balance holds, their alveolar CO2 balance is off
+    # by .balance (the private lungs._ventilated_units), and an alveolar PO2
+    # below 0 counts as 0 (lungs._capillary_state). lungs.exchange, which
+    # takes one V/Q at a time, still refuses such units.
 
 
 def _numpy_solution(ox, P, x0, ventilation_given):
@@ -901,7 +921,7 @@ def _compiled_solution(ox, P, so2_0, pco2_0):
     from ecmolib import _vv_compiled as vc
 
     n = P["qec"].size
-    va = P["va"] if "va" in P else P["va_ratio"] * (1.0 - P["shunt"]) * P["co"]
+    va = P["va"]
     rows = {vc.I_QEC: P["qec"], vc.I_QEFF: P["qeff"], vc.I_REFF: P["reff"], vc.I_SHUNT: P["shunt"],
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
@@ -1013,10 +1033,11 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         with VCO2/VO2 in [0.6, 1.3]. Default the patient's.
     alveolar_ventilation_l_min : float or array_like, optional
         Alveolar ventilation of the native lungs [L/min BTPS]; valid
-        [0, 100]. Default: the patient's healthy V/Q
+        [0, 100]. Default: the patient's own, the healthy V/Q
         (:func:`ecmolib.lungs.normal_ventilation_perfusion_ratio`, 0.863 for
-        the adult) times the blood flow through ventilated units
-        :math:`(1-s)Q`; 0 when the shunt fraction is 1.
+        the adult) times the patient's resting cardiac output times the
+        ventilated share of the lung :math:`1 - s` (not scaled by the
+        pulmonary blood flow); 0 when the shunt fraction is 1.
     base_excess_mmol_l : float or array_like, optional
         Base excess of the blood [mmol/L]; valid [-30, 30]. Default 0.
     barometric_pressure_mmhg : float or array_like, optional
@@ -1123,10 +1144,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
 
     P = _flat(shape, qec=qec, rec=rec, shunt=s, sweep=sweep, co=co, hb=hb, vo2=vo2, vco2=vco2,
               be=be, pb=pb, fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
-    if va is None:
-        P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
-    else:
-        P["va"] = _flat(shape, va=va)["va"]
+    P["va"] = _ventilation(p, P, shape, va)
     P["qeff"] = np.minimum((1.0 - P["rec"]) * P["qec"], P["co"])
     with np.errstate(divide="ignore", invalid="ignore"):
         P["reff"] = np.where(P["qec"] > 0, 1.0 - P["qeff"] / np.where(P["qec"] > 0, P["qec"], 1.0), 0.0)
@@ -1209,7 +1227,7 @@ def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
     the tissue exchange recomputed from the arterial and venous states;
     ``r`` reshapes a flat array to the result's shape.
     """
-    va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
+    va_used = P["va"]
     # Actual consumption: the O2 taken up where delivery limits it, else the
     # demand (equal to the uptake to the solver's 1e-9).
     uptake = sol["t_o2"] + sol["l_o2"]

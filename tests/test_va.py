@@ -335,3 +335,17 @@ class TestBadInput:
         assert float(r.vo2_ml_min) == pytest.approx(uptake, rel=1e-8)
         assert float(r.vo2_ml_min / r.do2_ml_min) == pytest.approx(tissues.MAX_O2_EXTRACTION, rel=1e-7)
         assert float(r.o2_deficit_ml_min) == pytest.approx(ADULT.vo2_ml_min - uptake, rel=1e-8)
+
+
+class TestVentilation:
+    def test_ventilation_is_the_patients_not_the_blood_flows(self):
+        # The default alveolar ventilation is the patient's own (healthy V/Q
+        # x resting output x (1 - shunt)), the same at every native output.
+        qn = np.array([0.5, 1.0, 2.0, 4.0])
+        r = va.steady_state(ADULT, 4.0, native_output_l_min=qn)
+        np.testing.assert_allclose(r.alveolar_ventilation_l_min, r.alveolar_ventilation_l_min[0])
+        # ... so the less blood crosses the lungs, the lower its PCO2
+        # (over-ventilated native blood), below the mixed venous PCO2.
+        assert np.all(np.diff(r.native_pco2_mmhg) > 0)
+        assert np.all(r.native_pco2_mmhg < r.venous.pco2_mmhg)
+        np.testing.assert_allclose(r.native_pco2_mmhg, r.native_arterial.pco2_mmhg)
