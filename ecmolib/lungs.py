@@ -466,11 +466,11 @@ def _broadcast(**arrays):
 
 
 def _ph_upper(hb, be):
-    """Highest pH usable on the Van Slyke line: 7.8, or just below HCO3 = 0."""
+    """Highest pH usable on the Van Slyke line: just below 7.8, or just below HCO3 = 0."""
     ph_zero = 7.40 + (blood._VS_HCO3_NORMAL + be / (1.0 - blood._VS_HB_FACTOR * hb)) / (
         blood._VS_BUFFER_HB * hb + blood._VS_BUFFER_PLASMA
     )
-    return np.minimum(blood._PH_MAX, ph_zero - 1e-9)
+    return np.minimum(blood._PH_MAX - 1e-9, ph_zero - 1e-9)
 
 
 def _capillary_state(ph, pio2, a, hb, p50, be, t):

@@ -86,6 +86,7 @@ __all__ = [
     "BRANCH_FLOW_FRACTIONS",
     "REGIONS",
     "CANNULATIONS",
+    "SEGMENT_STARTS",
     "DEFAULT_SHUNT_FRACTION",
     "DEFAULT_FIO2",
     "VASteadyState",
@@ -128,6 +129,11 @@ _ARM = 0.21 / 5.0
 _BRONCHIAL = 0.025
 _VISCERAL = 0.01 + 0.10 + 0.02 + 0.02 + 0.01 + 0.03 + 0.003 + 0.065 + 0.19
 
+# Chest wall and spinal cord fed by the posterior intercostal and subcostal
+# arteries of the descending thoracic aorta: ASSUMPTION 0.05 (see
+# BRANCH_FLOW_FRACTIONS), taken from the lower-body remainder.
+_INTERCOSTAL = 0.05
+
 _RIGHT_BRAIN_BCA = _BRAIN / 2.0  # right internal carotid + right vertebral
 _LEFT_CAROTID = _BRAIN * _CAROTID_SHARE / 2.0
 _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
@@ -151,8 +157,13 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #: * ``left_carotid`` 0.0432 = 0.12 x 0.72 / 2.
 #: * ``left_subclavian`` 0.0588 = left arm 0.042 + left vertebral
 #:   0.12 x 0.28 / 2.
-#: * ``thoracic`` 0.025: bronchial flow 2.5 % (the "lung tissue" reference
-#:   flow), which arises from the descending thoracic aorta.
+#: * ``thoracic`` 0.075: bronchial flow 2.5 % (the "lung tissue" reference
+#:   flow), which arises from the descending thoracic aorta, plus 5 % for
+#:   the intercostal, subcostal and spinal branches of the thoracic aorta
+#:   (chest wall muscle, skin and bone, spinal cord). ASSUMPTION: no
+#:   measured total was found; 5 % is the thoracic wall's share of resting
+#:   muscle, skin and bone flow (together about a third of cardiac output
+#:   in the same reference tables) taken as one part in six or seven.
 #: * ``visceral`` 0.448: stomach 1, small intestine 10, large intestine
 #:   2 + 2, pancreas 1, spleen 3, adrenals 0.3, hepatic artery 6.5,
 #:   kidneys 19 % (reference regional flows, % of cardiac output, of the
@@ -163,10 +174,9 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #: * ``lower_limbs`` the remainder, 0.283 (legs, pelvis, trunk wall, skin,
 #:   fat and bone not counted above).
 #:
-#: Intercostal and spinal flows are not separated from the remainder, so the
-#: descending thoracic segment carries only 2.5 %: as the native share of
-#: systemic flow passes 24-27 % the mixing zone moves quickly from the
-#: distal arch to the abdominal aorta.
+#: With the intercostal flow the descending thoracic aorta carries 7.5 %:
+#: the mixing zone (femoral return) lies in it while the native share of
+#: systemic flow is 24.4-31.9 % (ECMO share 68-76 %).
 #:
 #: Coronary flow close to 4-5 % and a supra-aortic share near 20 % of
 #: output agree with the textbook picture; the split is approximate
@@ -176,7 +186,7 @@ BRANCH_FLOW_FRACTIONS = {
     "brachiocephalic": _ARM + _RIGHT_BRAIN_BCA,
     "left_carotid": _LEFT_CAROTID,
     "left_subclavian": _ARM + _LEFT_VERTEBRAL,
-    "thoracic": _BRONCHIAL,
+    "thoracic": _BRONCHIAL + _INTERCOSTAL,
     "visceral": _VISCERAL,
 }
 BRANCH_FLOW_FRACTIONS["lower_limbs"] = 1.0 - sum(BRANCH_FLOW_FRACTIONS.values())
@@ -192,12 +202,24 @@ REGIONS = {
     "brain": {"brachiocephalic": _RIGHT_BRAIN_BCA, "left_carotid": _LEFT_CAROTID,
               "left_subclavian": _LEFT_VERTEBRAL},
     "left_arm": {"left_subclavian": _ARM},
-    "lower_body": {"thoracic": _BRONCHIAL, "visceral": _VISCERAL,
+    "lower_body": {"thoracic": _BRONCHIAL + _INTERCOSTAL, "visceral": _VISCERAL,
                    "lower_limbs": BRANCH_FLOW_FRACTIONS["lower_limbs"]},
 }
 
-#: Cannulation sites accepted by :func:`steady_state`.
-CANNULATIONS = ("femoral", "central", "axillary")
+#: Where each segment of :data:`SEGMENTS` starts along the aorta, as a
+#: fraction of the centreline from the aortic valve (0) to the iliac
+#: bifurcation (1); the last segment ends at 1. ASSUMPTION, round adult
+#: proportions of a centreline of about 45 cm: root 2 cm, ascending aorta
+#: 5 cm, arch 6 cm in three parts, descending thoracic aorta 20 cm,
+#: abdominal aorta 12 cm (of which the last 2 cm are counted as the
+#: bifurcation segment).
+SEGMENT_STARTS = (0.0, 0.045, 0.155, 0.2, 0.245, 0.29, 0.735, 0.955)
+
+#: Cannulation sites accepted by :func:`steady_state`. ``"carotid"``: the
+#: neonatal neck circuit, return through the right common carotid artery
+#: into the brachiocephalic trunk and the arch (Extracorporeal Life Support
+#: Organization, neonatal respiratory guideline).
+CANNULATIONS = ("femoral", "central", "axillary", "carotid")
 
 #: Default shunt fraction of the native lungs on VA ECMO:
 #: :data:`ecmolib.lungs.NORMAL_SHUNT_FRACTION` (0.05, healthy lungs; VA is
@@ -224,6 +246,13 @@ class VASteadyState:
     ----------
     mixing_zone : str or numpy.ndarray of str
         The segment of :data:`SEGMENTS` where native and ECMO blood meet.
+    mixing_zone_position : float or numpy.ndarray
+        Where they meet along the aorta, fraction from the aortic valve (0)
+        to the iliac bifurcation (1) (:data:`SEGMENT_STARTS`): within the
+        mixing segment, in proportion to the share of its branch flow the
+        native blood fills (its branches spread along it; the root's
+        coronary flow over root and ascending aorta). Continuous in the
+        flows.
     region_so2 : dict of str to float or numpy.ndarray
         Arterial O2 saturation supplied to ``"coronary"``, ``"right_arm"``,
         ``"brain"``, ``"left_arm"`` and ``"lower_body"`` (fraction).
@@ -281,6 +310,7 @@ class VASteadyState:
     """
 
     mixing_zone: str | np.ndarray
+    mixing_zone_position: float | np.ndarray
     region_so2: dict
     region_po2_mmhg: dict
     region_native_fraction: dict
@@ -349,7 +379,7 @@ def _native_fractions(qn, qec, cannulation):
     else:
         entry = 1 if cannulation == "central" else _NODE["brachiocephalic"]
         ecmo = qec.copy()
-        if cannulation == "axillary":
+        if cannulation in ("axillary", "carotid"):
             d_bca = d[:, entry]
             # ECMO fills the brachiocephalic territory first
             fills = qec >= d_bca
@@ -362,11 +392,34 @@ def _native_fractions(qn, qec, cannulation):
         mixed = np.where(r + ecmo > 0, r / np.where(r + ecmo > 0, r + ecmo, 1.0), 1.0)
         down = np.arange(d.shape[1]) > entry
         phi[:, down] = np.where(reach[:, None], mixed[:, None], 0.0)
-        if cannulation == "axillary":
+        if cannulation != "central":
             short = ~fills  # ECMO less than the brachiocephalic flow: all else native
             phi[short] = np.where(np.arange(d.shape[1]) == entry, phi[short], 1.0)
         zone = np.where(reach, entry, 0)
     return phi, zone
+
+
+# Where each branch's outflow is spread along the aorta (fractions of the
+# centreline): its segment, the coronaries over root and ascending aorta
+# (which has no branch), so that the position moves without a jump.
+_SPAN_START = np.array(SEGMENT_STARTS)
+_SPAN_END = np.append(_SPAN_START[1:], 1.0)
+_SPAN_END[0] = _SPAN_END[1]
+
+
+def _position(phi, zone, cannulation):
+    """Continuous mixing-zone position (0 valve .. 1 bifurcation) from the branch fractions."""
+    rows = np.arange(zone.size)
+    if cannulation == "femoral":
+        # The native blood fills the mixing branch's share of its span.
+        start, end = _SPAN_START[zone], _SPAN_END[zone]
+        return start + phi[rows, zone] * (end - start)
+    # Return above the valve: the streams meet at the entry (ascending aorta
+    # or brachiocephalic origin), or in the root if the heart ejects less
+    # than the coronaries take (the native blood then reaches phi of them).
+    entry = _SPAN_START[zone] + 0.5 * (_SPAN_END[zone] - _SPAN_START[zone])
+    root = phi[rows, 0] * _SPAN_START[1]
+    return np.where(zone == 0, root, entry)
 
 
 # --------------------------------------------------------------------------
@@ -435,9 +488,14 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         [L/min]; valid [0, 40]. Default: the patient's resting cardiac output
         minus the ECMO flow, at least 0 (total systemic flow equal to the
         resting output; an assumption of this library).
-    cannulation : {"femoral", "central", "axillary"}, optional
+    cannulation : {"femoral", "central", "axillary", "carotid"}, optional
         Arterial return: femoral (retrograde up the aorta), ascending aorta,
-        or right axillary/subclavian artery. Default ``"femoral"``.
+        right axillary/subclavian artery, or right common carotid artery
+        (the neonatal neck circuit: the return reaches the arch through the
+        brachiocephalic trunk; its territory is filled as for axillary
+        return, ASSUMPTION that the ligated carotid's hemisphere is supplied
+        across the circle of Willis by the same blood). Default
+        ``"femoral"``.
     shunt_fraction : float or array_like, optional
         Shunt fraction of the native lungs; valid [0, 1]. Default 0.05
         (:data:`DEFAULT_SHUNT_FRACTION`, healthy lungs).
@@ -592,6 +650,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     region_flows = {k: sum(parts.values()) * qs for k, parts in REGIONS.items()}
     return VASteadyState(
         mixing_zone=str(zone_names[()]) if not shape else zone_names,
+        mixing_zone_position=r(_position(phi, zone, cannulation)),
         region_so2=region_so2,
         region_po2_mmhg={k: g.po2_mmhg for k, g in regions.items()},
         region_native_fraction={k: r(v) for k, v in region_phi.items()},

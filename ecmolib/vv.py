@@ -769,10 +769,17 @@ def _invert(o2c, co2c, P, rows, skip=None):
         fast_ok = False
     if fast_ok:
         return spread(po2), spread(pco2)
+    # A mixture of over-ventilated native blood and strongly decarboxylated
+    # ECMO blood can lie beyond the blood model's alkaline edge (pH 7.8): it
+    # is shown at that edge (CO2 content raised to the edge's content of
+    # fully deoxygenated blood, the highest for any saturation), as the
+    # lungs hold their ventilated units there.
+    edge = blood._co2_douglas(np.maximum(blood._pco2_at_ph(blood._PH_MAX, hb, be), 0.0), blood._PH_MAX,
+                              0.0, hb, t)
+    co2_all = np.maximum(co2_all, edge * (1.0 + 1e-9))
     try:
         g = blood.BloodGas.from_contents(
-            np.concatenate(o2c), np.concatenate(co2c), hb_g_dl=tile(P["hb"]), p50_mmhg=tile(P["p50"]),
-            base_excess_mmol_l=tile(P["be"]), temperature_c=tile(P["t"]),
+            o2_all, co2_all, hb_g_dl=hb, p50_mmhg=p50, base_excess_mmol_l=be, temperature_c=t,
         )
     except ValueError as err:
         raise ValueError(
