@@ -29,6 +29,13 @@ fills branches from the root; the ECMO blood fills them from its entry point:
   vertebral) first and enters the aorta at its origin, where it mixes with
   the native output left after the coronaries; downstream branches get the
   mixture. The right radial artery then shows ECMO blood, not the heart's.
+* ``"carotid"``: the neonatal neck circuit, return through the right common
+  carotid artery into the brachiocephalic trunk and the arch; filled as
+  for axillary return.
+
+The meeting point is also given as a continuous position along the aorta,
+``mixing_zone_position`` (0 at the aortic valve, 1 at the iliac
+bifurcation; :data:`SEGMENT_STARTS`).
 
 If the heart ejects less than the coronaries take, ECMO blood reaches the
 root too (the coronaries get a mixture).
