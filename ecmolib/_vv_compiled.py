@@ -1,4 +1,10 @@
-"""The VV steady state solved element by element in compiled code.
+"""The VV and VA steady states solved element by element in compiled code.
+
+(VA mode, ``I_MODE`` = :data:`VA`: the same unknowns and balances with the
+mixed venous blood entering the oxygenator and the lungs, the ECMO blood
+going to the arteries, supply-limited delivery counting both arterial
+sources, and the five regions' arterial blood inverted from their
+contents; used by :func:`ecmolib.va.steady_state`.)
 
 :func:`ecmolib.vv.steady_state` solves, for every element of its broadcast
 inputs, two balances (whole-body O2 and CO2) in two unknowns (the state of
@@ -130,8 +136,14 @@ _XTOL_W = 1e-10
 
 # Rows of the input table (one column per element).
 (I_QEC, I_QEFF, I_REFF, I_SHUNT, I_SWEEP, I_CO, I_HB, I_P50, I_BE, I_T, I_VO2, I_VCO2, I_PB,
- I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_X0_SO2, I_X0_PCO2) = range(20)
-N_IN = 20
+ I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_X0_SO2, I_X0_PCO2, I_MODE) = range(21)
+#: VA mode (I_MODE = 1): I_CO holds the native output (the lungs' blood
+#: flow), no recirculation, and rows I_PHI + k the native fraction of the
+#: arterial blood of region k (ecmolib.va.REGIONS order).
+N_REGIONS = 5
+I_PHI = 21
+N_IN = I_PHI + N_REGIONS
+VV, VA = 0.0, 1.0
 #: Inputs compared between neighbours for a warm start (all but the cold guess).
 _N_COMPARED = I_PCO2_CEIL + 1
 
@@ -146,14 +158,18 @@ OUTPUTS = (
     "pao2", "paco2", "balance", "qv", "art_po2", "art_pco2", "ven_po2", "ven_pco2", "pa_po2",
     "pa_pco2", "a_so2", "a_o2c", "a_co2c", "v_so2", "v_o2c", "v_co2c",
     # intermediate values of the last evaluation
-    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_o2c", "post_co2c", "post_ph",
+    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_so2", "post_o2c", "post_co2c", "post_ph",
+    # VA mode: each region's PO2, PCO2 and SO2, and the O2 and CO2 contents
+    # of its arterial blood (scratch for the inversion)
+    *(f"region{k}_{q}" for k in range(N_REGIONS) for q in ("po2", "pco2", "so2", "o2c", "co2c")),
 )
 (O_STATUS, O_EVALS, O_PRE_PO2, O_PRE_PCO2, O_T_O2, O_T_CO2, O_POST_PO2, O_POST_PCO2,
  O_L_O2, O_L_CO2, O_V_O2, O_V_CO2, O_PA_O2, O_PA_CO2, O_CA_O2, O_CA_CO2, O_EC_PO2, O_EC_PCO2,
  O_PAO2, O_PACO2, O_BALANCE, O_QV, O_ART_PO2, O_ART_PCO2, O_VEN_PO2, O_VEN_PCO2, O_PA_PO2,
  O_PA_PCO2, O_A_SO2, O_A_O2C, O_A_CO2C, O_V_SO2, O_V_O2C, O_V_CO2C,
- O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_O2C, O_POST_CO2C, O_POST_PH) = range(len(OUTPUTS))
+ O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_SO2, O_POST_O2C, O_POST_CO2C, O_POST_PH) = range(42)
 _N_OUT = len(OUTPUTS)
+O_REGION = O_POST_PH + 1  # region k's rows start at O_REGION + 5 k
 
 # Warm starts of the inner root findings (carried from one evaluation, and
 # one element, to the next): roots and the secant slopes at them, and for
@@ -162,7 +178,8 @@ _N_OUT = len(OUTPUTS)
 (G_PH_CO2X, G_SL_CO2X, G_PH_EST, G_SL_PH_EST, G_PH_LUNG, G_SL_LUNG) = range(6)
 G_PATH_1, G_PATH_2 = 6, 8  # start and outlet PO2 of the two O2 path passes
 G_INV_POST, G_INV_ART, G_INV_VEN, G_INV_PA = 10, 13, 16, 19
-_N_GUESS = 22
+G_INV_REGION = 22  # region k at G_INV_REGION + 3 k
+_N_GUESS = G_INV_REGION + 3 * N_REGIONS
 
 # Element status codes.
 OK, FAILED = 0, 1
@@ -589,13 +606,19 @@ def _evaluate(po2, ph, e, ox, guesses, col):
     back = reff / (10.0 * qeff) if qeff > 0.0 else 0.0
     v_o2 = c_o2 - back * t_o2
     v_co2 = c_co2 + back * t_co2
-    pa_o2 = v_o2 + t_o2 / (10.0 * co)
-    pa_co2 = v_co2 - t_co2 / (10.0 * co)
+    if e[I_MODE] == VA:  # the venous blood goes to the lungs; ECMO blood to the arteries
+        pa_o2, pa_co2 = v_o2, v_co2
+    else:  # ECMO blood joins the venous return before the lungs
+        pa_o2 = v_o2 + t_o2 / (10.0 * co)
+        pa_co2 = v_co2 - t_co2 / (10.0 * co)
     l_o2, l_co2 = _lungs(pa_o2, pa_co2, e[I_SHUNT], co, e[I_VA], e[I_FIO2], e[I_PB], hb, p50, be, t,
                          guesses, col)
     col[O_T_O2], col[O_T_CO2], col[O_L_O2], col[O_L_CO2] = t_o2, t_co2, l_o2, l_co2
     col[O_V_O2], col[O_V_CO2], col[O_PA_O2], col[O_PA_CO2] = v_o2, v_co2, pa_o2, pa_co2
-    f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * col[O_CA_O2], e[I_VO2],
+    do2 = 10.0 * co * col[O_CA_O2]
+    if e[I_MODE] == VA:  # plus the post-oxygenator blood
+        do2 += 10.0 * q * c_o2 + t_o2
+    f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, do2, e[I_VO2],
                                      e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, pco2, e[I_PCO2_CEIL])
     return f_o2, f_co2, True
 
@@ -748,10 +771,11 @@ def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
     if e[I_QEC] > 0.0:
         guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
-        if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, -1, e, guesses, G_INV_POST, box):
+        if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, O_POST_SO2, e, guesses, G_INV_POST, box):
             return False
     else:
         _copy(col, O_PRE_PO2, O_POST_PO2, 2)
+        _copy(col, O_PRE_SO2, O_POST_SO2, 3)
     if not _invert(col, O_CA_O2, O_CA_CO2, O_ART_PO2, O_A_SO2, e, guesses, G_INV_ART, box):
         return False
     if e[I_REFF] == 0.0:  # venous = pre-oxygenator blood
@@ -761,8 +785,25 @@ def _streams(e, guesses, col, box):
         return False
     if col[O_CA_O2] == col[O_PA_O2] and col[O_CA_CO2] == col[O_PA_CO2]:  # all blood shunted
         _copy(col, O_ART_PO2, O_PA_PO2, 2)
+    elif e[I_MODE] == VA:  # the lungs get venous blood
+        _copy(col, O_VEN_PO2, O_PA_PO2, 2)
     elif not _invert(col, O_PA_O2, O_PA_CO2, O_PA_PO2, -1, e, guesses, G_INV_PA, box):
         return False
+    if e[I_MODE] == VA:  # each region: native and post-oxygenator blood mixed by content
+        for k in range(N_REGIONS):
+            row = O_REGION + 5 * k
+            phi = e[I_PHI + k]
+            if phi == 1.0 or phi == 0.0:  # all native or all ECMO blood: known
+                src_p, src_s = (O_ART_PO2, O_A_SO2) if phi == 1.0 else (O_POST_PO2, O_POST_SO2)
+                _copy(col, src_p, row, 2)
+                _copy(col, src_s, row + 2, 3)
+                continue
+            col[row + 3] = phi * col[O_CA_O2] + (1.0 - phi) * col[O_POST_O2C]
+            col[row + 4] = phi * col[O_CA_CO2] + (1.0 - phi) * col[O_POST_CO2C]
+            # (the SO2 and the contents recomputed from the inverted state land
+            # in rows + 2 .. + 4)
+            if not _invert(col, row + 3, row + 4, row, row + 2, e, guesses, G_INV_REGION + 3 * k, box):
+                return False
     return True
 
 

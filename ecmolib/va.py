@@ -456,6 +456,34 @@ def _va_evaluate(ox, P):
     return evaluate
 
 
+def _numpy_solution(ox, P, x0, region_phi):
+    """The steady state by the vectorised numpy solver (the reference path).
+
+    Returns a dict of flat arrays named as the compiled solver's outputs
+    (:data:`ecmolib._vv_compiled.OUTPUTS`: ``pre_*`` the mixed venous blood,
+    ``art_*`` the native arterial blood, ``region{k}_*`` the regions).
+    """
+    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")  # lung units as in vv._check_solution
+    ((_, cp_o2, cp_co2),) = vv._props([(aux["post_po2"], aux["post_pco2"])], P)
+    names = ["native arterial"] + list(REGIONS)
+    fr = [np.ones_like(cp_o2)] + list(region_phi.values())
+    o2c = [f * aux["cn_o2"] + (1.0 - f) * cp_o2 for f in fr]
+    co2c = [f * aux["cn_co2"] + (1.0 - f) * cp_co2 for f in fr]
+    po2s, pco2s = vv._invert(o2c, co2c, P, names)
+    sol = dict(aux, pre_po2=x[0], pre_pco2=x[1], art_po2=po2s[0], art_pco2=pco2s[0])
+    for i in range(len(REGIONS)):
+        sol[f"region{i}_po2"], sol[f"region{i}_pco2"] = po2s[i + 1], pco2s[i + 1]
+    # SO2 and contents recomputed from the reported pressures (as the
+    # compiled solver does).
+    props = vv._props([(sol["art_po2"], sol["art_pco2"]), x, (aux["post_po2"], aux["post_pco2"])]
+                      + [(po2s[i + 1], pco2s[i + 1]) for i in range(len(REGIONS))], P)
+    for name, values in zip(("a", "v", "post"), props[:3]):
+        sol[f"{name}_so2"], sol[f"{name}_o2c"], sol[f"{name}_co2c"] = values
+    for i, values in enumerate(props[3:]):
+        sol[f"region{i}_so2"] = values[0]
+    return sol
+
+
 def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulation="femoral",
                  shunt_fraction=DEFAULT_SHUNT_FRACTION, fio2=DEFAULT_FIO2, fdo2=1.0,
                  sweep_l_min=None, oxygenator=None, hb_g_dl=None, vo2_ml_min=None, vco2_ml_min=None,
@@ -617,40 +645,40 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     cv = (10.0 * P["qec"] * c_post + 10.0 * qv * c_ec - P["vo2"]) / (10.0 * (P["qec"] + qv))
     sv = np.clip(cv / (blood.HUFNER_ML_PER_G * P["hb"]), 0.05, 0.95)
     pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
-    x0 = np.stack([vv._guess_po2(sv, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
 
-    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")  # lung units as in vv._check_solution
-
-    # Branch and region contents.
-    post = vv._state(aux["post_po2"], aux["post_pco2"], P, shape)
-    ((_, cp_o2, cp_co2),) = vv._props([(aux["post_po2"], aux["post_pco2"])], P)
     phi, zone = _native_fractions(P["qn"], P["qec"], cannulation)
     qs = P["qn"] + P["qec"]
     region_phi = {}
     for region, parts in REGIONS.items():
         w = sum(parts.values())
         region_phi[region] = sum(f * phi[:, _NODE[b]] for b, f in parts.items()) / w
-    names = ["native arterial"] + list(REGIONS)
-    fr = [np.ones_like(qs)] + [region_phi[k] for k in REGIONS]
-    o2c = [f * aux["cn_o2"] + (1.0 - f) * cp_o2 for f in fr]
-    co2c = [f * aux["cn_co2"] + (1.0 - f) * cp_co2 for f in fr]
-    po2s, pco2s = vv._invert(o2c, co2c, P, names)
-    native = vv._state(po2s[0], pco2s[0], P, shape)
-    regions = {k: vv._state(po2s[i + 1], pco2s[i + 1], P, shape) for i, k in enumerate(REGIONS)}
+    sol = vv._compiled_solution(ox, dict(P, co=P["qn"], qeff=P["qec"], reff=np.zeros(qs.size)), sv, pco2_0,
+                                region_phi=list(region_phi.values()))
+    if sol is None:
+        x0 = np.stack([vv._guess_po2(sv, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
+        sol = _numpy_solution(ox, P, x0, region_phi)
+    else:
+        sol["dp"] = vv._pressure_drop(ox, P)
+    x = (sol["pre_po2"], sol["pre_pco2"])
+    cp_o2, cp_co2 = sol["post_o2c"], sol["post_co2c"]
+    post = vv._state(sol["post_po2"], sol["post_pco2"], P, shape)
+    native = vv._state(sol["art_po2"], sol["art_pco2"], P, shape)
+    regions = {k: vv._state(sol[f"region{i}_po2"], sol[f"region{i}_pco2"], P, shape)
+               for i, k in enumerate(REGIONS)}
     venous = vv._state(x[0], x[1], P, shape)
-    perfused = aux["qv"] > lungs._QV_MIN_L_MIN
-    end_cap = vv._state(np.where(perfused, aux["ec_po2"], x[0]), np.where(perfused, aux["ec_pco2"], x[1]),
+    perfused = sol["qv"] > lungs._QV_MIN_L_MIN
+    end_cap = vv._state(np.where(perfused, sol["ec_po2"], x[0]), np.where(perfused, sol["ec_pco2"], x[1]),
                         P, shape)
+    aux = sol
 
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
 
     # Tissue exchange recomputed from the reported streams (native and ECMO
     # arterial blood, mixed venous blood).
-    props = vv._props([(po2s[0], pco2s[0]), (x[0], x[1])]
-                      + [(po2s[i + 1], pco2s[i + 1]) for i in range(len(REGIONS))], P)
-    (_, n_o2, n_co2), (v_so2, v_o2, v_co2) = props[0], props[1]
-    region_so2 = {k: r(props[i + 2][0]) for i, k in enumerate(REGIONS)}
+    n_o2, n_co2 = sol["a_o2c"], sol["a_co2c"]
+    v_so2, v_o2, v_co2 = sol["v_so2"], sol["v_o2c"], sol["v_co2c"]
+    region_so2 = {k: r(sol[f"region{i}_so2"]) for i, k in enumerate(REGIONS)}
     tissue_o2 = 10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2 - qs * v_o2)
     tissue_co2 = 10.0 * (qs * v_co2 - P["qn"] * n_co2 - P["qec"] * cp_co2)
     zone_names = np.array(SEGMENTS)[zone].reshape(shape)

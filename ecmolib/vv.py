@@ -921,8 +921,22 @@ def _numpy_solution(ox, P, x0, ventilation_given):
 _USE_COMPILED = True
 
 
-def _compiled_solution(ox, P, so2_0, pco2_0):
-    """The steady state by :mod:`ecmolib._vv_compiled`, or None if any element failed."""
+def _pressure_drop(ox, P):
+    """Membrane pressure drop [mmHg] at the pump flows of ``P`` (0 without flow)."""
+    on = P["qec"] > 0
+    dp = np.zeros(P["qec"].size)
+    if np.any(on):
+        dp[on] = _oxy.pressure_drop_mmhg(ox, P["qec"][on], hb_g_dl=P["hb"][on], temperature_c=P["t"][on])
+    return dp
+
+
+def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
+    """The steady state by :mod:`ecmolib._vv_compiled`, or None if any element failed.
+
+    ``region_phi``: for :mod:`ecmolib.va`, the native fractions of the
+    regions' arterial blood (list of flat arrays); ``P["co"]`` then holds the
+    native output and there is no recirculation.
+    """
     if not _USE_COMPILED:
         return None
     from ecmolib import _vv_compiled as vc
@@ -934,8 +948,10 @@ def _compiled_solution(ox, P, so2_0, pco2_0):
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
             vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_EMAX: P["emax"],
             vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_X0_SO2: so2_0,
-            vc.I_X0_PCO2: pco2_0}
-    inputs = np.empty((vc.N_IN, n))
+            vc.I_X0_PCO2: pco2_0, vc.I_MODE: vc.VV if region_phi is None else vc.VA}
+    for k, phi in enumerate(region_phi or ()):
+        rows[vc.I_PHI + k] = phi
+    inputs = np.zeros((vc.N_IN, n))
     for row, values in rows.items():
         inputs[row] = values
     healthy = _oxy._healthy(ox)
@@ -1189,10 +1205,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
                      np.where(perfused, sol["ec_pco2"], sol["pa_pco2"]), P, shape)
     tissue_o2 = 10.0 * P["co"] * (sol["a_o2c"] - sol["v_o2c"])
     tissue_co2 = 10.0 * P["co"] * (sol["v_co2c"] - sol["a_co2c"])
-    on = P["qec"] > 0
-    dp = np.zeros(P["qec"].size)
-    if np.any(on):
-        dp[on] = _oxy.pressure_drop_mmhg(ox, P["qec"][on], hb_g_dl=P["hb"][on], temperature_c=P["t"][on])
+    dp = _pressure_drop(ox, P)
 
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
