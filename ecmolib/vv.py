@@ -769,14 +769,18 @@ def _invert(o2c, co2c, P, rows, skip=None):
         fast_ok = False
     if fast_ok:
         return spread(po2), spread(pco2)
-    # A mixture of over-ventilated native blood and strongly decarboxylated
-    # ECMO blood can lie beyond the blood model's alkaline edge (pH 7.8): it
-    # is shown at that edge (CO2 content raised to the edge's content of
-    # fully deoxygenated blood, the highest for any saturation), as the
-    # lungs hold their ventilated units there.
-    edge = blood._co2_douglas(np.maximum(blood._pco2_at_ph(blood._PH_MAX, hb, be), 0.0), blood._PH_MAX,
-                              0.0, hb, t)
-    co2_all = np.maximum(co2_all, edge * (1.0 + 1e-9))
+    # Blood beyond the blood model's pH range is shown at its edge, as the
+    # lungs hold their ventilated units there: a mixture of over-ventilated
+    # native blood and strongly decarboxylated ECMO blood (pH above 7.8: CO2
+    # content raised to the edge's content of deoxygenated blood, the
+    # highest for any saturation), or venous blood while CO2 accumulates
+    # (pH below 6.8 or PCO2 above 200 mmHg: content lowered to the edge's
+    # content of oxygenated blood, the lowest for any saturation).
+    low = blood._co2_douglas(np.maximum(blood._pco2_at_ph(blood._PH_MAX, hb, be), 0.0), blood._PH_MAX,
+                             0.0, hb, t)
+    pco2_top = np.minimum(blood._pco2_at_ph(blood._PH_MIN, hb, be), blood._PCO2_MAX) * (1.0 - 1e-9)
+    high = blood._co2_douglas(pco2_top, lungs._ph_from_pco2(pco2_top, hb, be), 1.0, hb, t)
+    co2_all = np.clip(co2_all, low * (1.0 + 1e-9), high * (1.0 - 1e-9))
     try:
         g = blood.BloodGas.from_contents(
             o2_all, co2_all, hb_g_dl=hb, p50_mmhg=p50, base_excess_mmol_l=be, temperature_c=t,

@@ -216,11 +216,7 @@ class TestMassBalance:
         # (required; the solver reaches ~1e-9), with the tissue terms
         # recomputed from the reported streams.
         p, qec, kw = case
-        try:
-            r = va.steady_state(p, qec, **kw)
-        except ValueError as err:
-            assume("no steady state" not in str(err))
-            raise
+        r = va.steady_state(p, qec, **kw)  # inside the ranges: never an exception
         qn, qs = r.native_output_l_min, r.systemic_flow_l_min
         cn, cp, cv = r.native_arterial, r.post_oxygenator, r.venous
         tissue_o2 = 10.0 * (qn * cn.o2_content_ml_dl + qec * cp.o2_content_ml_dl - qs * cv.o2_content_ml_dl)
