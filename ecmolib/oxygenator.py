@@ -1253,7 +1253,7 @@ def sweep_gas_po2_mmhg(fdo2, *, barometric_pressure_mmhg=STANDARD_BAROMETRIC_PRE
 
 
 def co2_conductance_ml_min_mmhg(oxygenator):
-    r"""Membrane CO2 conductance K [mL/min/mmHg], calibrated, times ``health``.
+    r"""Membrane CO2 conductance K [mL/min/mmHg], calibrated, times the capacity left.
 
     K is the 'UA' of the effectiveness-NTU model of :func:`exchange`,
     chosen (scipy ``brentq``) so that the model removes the device's
@@ -1265,7 +1265,7 @@ def co2_conductance_ml_min_mmhg(oxygenator):
         \varepsilon\!\left(\frac{K_\mathrm{ref}}{C_\mathrm{min}},
             \frac{C_\mathrm{min}}{C_\mathrm{max}}\right) C_\mathrm{min}\,
             P_{CO_2,\mathrm{ref}} = \dot V_{CO_2,\mathrm{ref}},
-        \qquad K = K_\mathrm{ref}\,\frac{A}{A_\mathrm{ref}}\,h
+        \qquad K = K_\mathrm{ref}\,\frac{A}{A_\mathrm{ref}}\,h\,(1 - c)
 
     Cached per device.
 
@@ -1277,7 +1277,8 @@ def co2_conductance_ml_min_mmhg(oxygenator):
     Returns
     -------
     float
-        K [mL CO2/min/mmHg], already multiplied by ``oxygenator.health``.
+        K [mL CO2/min/mmHg], already multiplied by the capacity left,
+        ``health`` x (1 - ``clot_fraction``).
 
     Raises
     ------
@@ -1310,7 +1311,7 @@ def co2_conductance_ml_min_mmhg(oxygenator):
 
 
 def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
-    r"""Membrane O2 diffusing capacity D [mL/min/mmHg], calibrated, times ``health``.
+    r"""Membrane O2 diffusing capacity D [mL/min/mmHg], calibrated, times the capacity left.
 
     D is chosen (scipy ``brentq``) so that, at ``rated_flow_l_min``, the
     ISO 7199 / AAMI test blood of :func:`rated_flow_inlet` (SO2 65 %, Hb
@@ -1332,7 +1333,7 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     Returns
     -------
     float
-        D [mL O2/min/mmHg] of the healthy device times ``oxygenator.health``,
+        D [mL O2/min/mmHg] of the new device times ``health`` x (1 - ``clot_fraction``),
         at rated flow (times :math:`(Q/Q_\mathrm{rated})^n` in :func:`exchange`).
 
     Raises

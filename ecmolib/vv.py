@@ -867,7 +867,7 @@ def _residuals(o2_uptake, co2_output, do2, po2, pco2, P, idx):
                                       P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, pco2, P["pco2_ceil"][idx])
 
 
-def _check_solution(sol, P, ventilation_given):
+def _check_solution(sol, P):
     """Raise ValueError where a solved state lies outside the model (either solver)."""
     if np.any(sol["v_o2"] <= 0.0):
         # The balances close only with a negative venous O2 content (high
@@ -883,7 +883,7 @@ def _check_solution(sol, P, ventilation_given):
     # takes one V/Q at a time, still refuses such units.
 
 
-def _numpy_solution(ox, P, x0, ventilation_given):
+def _numpy_solution(ox, P, x0):
     """The steady state by the vectorised numpy solver (the reference path).
 
     Returns a dict of flat arrays named as :data:`ecmolib._vv_compiled.OUTPUTS`;
@@ -894,7 +894,7 @@ def _numpy_solution(ox, P, x0, ventilation_given):
     sol.update({k: aux[k] for k in ("t_o2", "t_co2", "post_po2", "post_pco2", "l_o2", "l_co2", "v_o2",
                                     "v_co2", "pa_o2", "pa_co2", "ca_o2", "ca_co2", "ec_po2", "ec_pco2",
                                     "pao2", "paco2", "balance", "qv")})
-    _check_solution(sol, P, ventilation_given)
+    _check_solution(sol, P)
 
     # Blood states: arterial always; venous where recirculation makes it
     # differ from the pre-oxygenator blood; pulmonary arterial where the
@@ -1195,9 +1195,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     sol = _compiled_solution(ox, P, s_pre, pco2_0)
     if sol is None:
         x0 = np.stack([_guess_po2(s_pre, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
-        sol = _numpy_solution(ox, P, x0, ventilation_given=va is not None)
+        sol = _numpy_solution(ox, P, x0)
     else:
-        _check_solution(sol, P, ventilation_given=va is not None)
+        _check_solution(sol, P)
 
     arterial = _state(sol["art_po2"], sol["art_pco2"], P, shape)
     venous = _state(sol["ven_po2"], sol["ven_pco2"], P, shape)
