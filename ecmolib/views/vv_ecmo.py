@@ -181,7 +181,7 @@ def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     ------
     ValueError
         For an unknown setting, or from :func:`ecmolib.vv.steady_state`
-        (bad values, or no steady state).
+        (values outside their ranges).
 
     Examples
     --------
