@@ -533,7 +533,7 @@ _lung_ph = _secant_solver(_lung_residual)
 
 
 @register_jitable
-def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col):
+def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col, ph_lo):
     """Native lungs for pulmonary-arterial contents: O2 uptake and CO2 output [mL/min].
 
     Writes the end-capillary, alveolar and arterial values to ``col``.
@@ -544,7 +544,7 @@ def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col)
     perfused = qv > _QV_MIN
     ph = 7.40
     if perfused:
-        lo = _PH_MIN
+        lo = ph_lo  # pH 6.8 or PCO2 200 mmHg (lungs._ph_lower)
         hi = lungs._ph_upper(hb, be)
         args = (pa_co2, qv, va, pio2, a, hb, p50, be, t)
         x0 = guesses[G_PH_LUNG]
@@ -580,7 +580,7 @@ def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col)
 
 
 @register_jitable
-def _evaluate(po2, ph, e, ox, guesses, col):
+def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     """O2 and CO2 balance residuals [mL/min] with pre-oxygenator blood (po2, ph); ok flag.
 
     ``e``: the element's inputs (rows I_*); ``ox``: the oxygenator's
@@ -612,7 +612,7 @@ def _evaluate(po2, ph, e, ox, guesses, col):
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
         pa_co2 = v_co2 - t_co2 / (10.0 * co)
     l_o2, l_co2 = _lungs(pa_o2, pa_co2, e[I_SHUNT], co, e[I_VA], e[I_FIO2], e[I_PB], hb, p50, be, t,
-                         guesses, col)
+                         guesses, col, ph_lo)
     col[O_T_O2], col[O_T_CO2], col[O_L_O2], col[O_L_CO2] = t_o2, t_co2, l_o2, l_co2
     col[O_V_O2], col[O_V_CO2], col[O_PA_O2], col[O_PA_CO2] = v_o2, v_co2, pa_o2, pa_co2
     do2 = 10.0 * co * col[O_CA_O2]
@@ -677,7 +677,7 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
     pinned = 0
     retries = 0
     for _ in range(_MAX_ITER):
-        f0, f1, ok = _evaluate(x0, x1, e, ox, guesses, col)
+        f0, f1, ok = _evaluate(x0, x1, e, ox, guesses, col, lo1)
         evals += 1
         if not ok:
             # A trial point left a submodel's range: halve the step back.
@@ -711,8 +711,8 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
             h1 = _FD_STEP * x1
             if x1 + h1 > hi1:
                 h1 = -h1
-            g0, g1, ok_a = _evaluate(x0 + h0, x1, e, ox, guesses, col)
-            k0, k1, ok_b = _evaluate(x0, x1 + h1, e, ox, guesses, col)
+            g0, g1, ok_a = _evaluate(x0 + h0, x1, e, ox, guesses, col, lo1)
+            k0, k1, ok_b = _evaluate(x0, x1 + h1, e, ox, guesses, col, lo1)
             evals += 2
             if not (ok_a and ok_b):
                 return -evals
@@ -751,7 +751,21 @@ def _invert(col, o2_row, co2_row, po2_row, props_row, e, guesses, slot, box):
     them to ``col[props_row:props_row + 3]``.
     """
     hb, p50, be, t = e[I_HB], e[I_P50], e[I_BE], e[I_T]
-    po2, pco2, ph, so2, ok = _from_contents(col[o2_row], col[co2_row], hb, p50, be, t, guesses, slot, box)
+    co2c = col[co2_row]
+    po2, pco2, ph, so2, ok = _from_contents(col[o2_row], co2c, hb, p50, be, t, guesses, slot, box)
+    if not ok or pco2 > _PCO2_MAX:
+        # Beyond the blood model's range: shown at its edge, as
+        # ecmolib.vv._invert does (CO2 content between the alkaline edge's
+        # content of deoxygenated blood and the acidic edge's of oxygenated
+        # blood).
+        low = _co2_douglas(max(_pco2_at_ph(_PH_MAX, hb, be), 0.0), _PH_MAX, 0.0, hb, t) * (1.0 + 1e-9)
+        top = min(_pco2_at_ph(_PH_MIN, hb, be), _PCO2_MAX) * (1.0 - 1e-9)
+        ph_top, ok_top = _ph_from_pco2((top, hb, be), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
+        high = _co2_douglas(top, ph_top, 1.0, hb, t) * (1.0 - 1e-9)
+        co2c = min(max(co2c, low), high)
+        guesses[slot] = 0.0
+        po2, pco2, ph, so2, ok = _from_contents(col[o2_row], co2c, hb, p50, be, t, guesses, slot, box)
+        ok = ok and ok_top and pco2 <= _PCO2_MAX
     if ok:
         col[po2_row], col[po2_row + 1] = po2, pco2
         if props_row >= 0:

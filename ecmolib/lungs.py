@@ -473,6 +473,16 @@ def _ph_upper(hb, be):
     return np.minimum(blood._PH_MAX - 1e-9, ph_zero - 1e-9)
 
 
+def _ph_lower(hb, be):
+    """Lowest pH usable on the Van Slyke line (flat arrays): 6.8, or where PCO2 reaches 200 mmHg.
+
+    The pH of :func:`_pco2_bounds`' upper PCO2 (numpy path; the compiled
+    solver keeps it per element).
+    """
+    pco2 = np.minimum(blood._pco2_at_ph(blood._PH_MIN, hb, be), blood._PCO2_MAX) * (1.0 - 1e-9)
+    return np.maximum(_ph_from_pco2(np.asarray(pco2, dtype=float), hb, be), blood._PH_MIN)
+
+
 def _capillary_state(ph, pio2, a, hb, p50, be, t):
     """End-capillary PO2, PCO2, SO2 and contents for end-capillary pH ``ph``."""
     pco2 = np.maximum(blood._pco2_at_ph(ph, hb, be), 1e-12)
@@ -505,7 +515,7 @@ def _ventilated_units(cv_co2, qv, va, fio2, pb, rer, hb, p50, be, t):
     n = cv_co2.shape[0]
     pio2 = fio2 * (pb - _WATER)
     a = _alveolar_factor(fio2, rer)
-    lo = np.full(n, blood._PH_MIN)
+    lo = _ph_lower(hb, be)
     hi = _ph_upper(hb, be)
     ph = np.full(n, 7.40)
     perfused = qv > _QV_MIN_L_MIN
