@@ -136,16 +136,16 @@ _XTOL_W = 1e-10
 
 # Rows of the input table (one column per element).
 (I_QEC, I_QEFF, I_REFF, I_SHUNT, I_SWEEP, I_CO, I_HB, I_P50, I_BE, I_T, I_VO2, I_VCO2, I_PB,
- I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_X0_SO2, I_X0_PCO2, I_MODE) = range(21)
+ I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_PH_CEIL, I_X0_SO2, I_X0_PCO2, I_MODE) = range(22)
 #: VA mode (I_MODE = 1): I_CO holds the native output (the lungs' blood
 #: flow), no recirculation, and rows I_PHI + k the native fraction of the
 #: arterial blood of region k (ecmolib.va.REGIONS order).
 N_REGIONS = 5
-I_PHI = 21
+I_PHI = 22
 N_IN = I_PHI + N_REGIONS
 VV, VA = 0.0, 1.0
 #: Inputs compared between neighbours for a warm start (all but the cold guess).
-_N_COMPARED = I_PCO2_CEIL + 1
+_N_COMPARED = I_PH_CEIL + 1
 
 #: Rows of the output table: the solution's streams (contents in mL/dL,
 #: pressures in mmHg, flows of gas in mL/min), the element's status
@@ -618,8 +618,9 @@ def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     do2 = 10.0 * co * col[O_CA_O2]
     if e[I_MODE] == VA:  # plus the post-oxygenator blood
         do2 += 10.0 * q * c_o2 + t_o2
+    ceiling = _co2_douglas(e[I_PCO2_CEIL], e[I_PH_CEIL], so2, hb, t)  # as vv._residuals
     f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, do2, e[I_VO2],
-                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, pco2, e[I_PCO2_CEIL])
+                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, v_co2, ceiling)
     return f_o2, f_co2, True
 
 

@@ -147,7 +147,7 @@ PCO2_CEILING_MMHG = 150.0
 
 
 def _balance_residuals(o2_uptake, co2_output, do2, vo2_demand, vco2, max_extraction,
-                       po2, po2_floor, pco2, pco2_ceiling):
+                       po2, po2_floor, co2_venous, co2_ceiling):
     r"""Whole-body O2 and CO2 balance residuals [mL/min] with supply-limited consumption (unchecked).
 
     The rule of :func:`oxygen_budget`: the tissues consume their demand
@@ -164,18 +164,21 @@ def _balance_residuals(o2_uptake, co2_output, do2, vo2_demand, vco2, max_extract
 
         F_{O_2} = \max\bigl(U_{O_2} - \dot V_{O_2},\ \dot V_{O_2}^{demand}(P_{floor} - P_{O_2})/P_{floor}\bigr)
 
-        F_{CO_2} = \max\bigl(U_{CO_2} - \dot V_{CO_2},\ \dot V_{CO_2}(P_{CO_2} - P_{ceil})/P_{ceil}\bigr)
+        F_{CO_2} = \max\bigl(U_{CO_2} - \dot V_{CO_2},\ \dot V_{CO_2}(C_{\bar v} - C_{ceil})/C_{ceil}\bigr)
 
-    with :math:`U` the uptake of O2 and output of CO2 by membrane and lungs.
-    Each first term increases towards zero as the solver's unknown (venous
-    PO2 or PCO2) moves, so each residual has one root: where the balance
-    closes, or at the floor or ceiling when it cannot (no O2 uptake at all;
-    CO2 that cannot be cleared, which then accumulates). Written for
+    with :math:`U` the uptake of O2 and output of CO2 by membrane and lungs,
+    :math:`P_{O_2}` the solver's unknown PO2 (pre-oxygenator or mixed venous
+    blood), :math:`C_{\bar v}` the CO2 content of the mixed venous blood
+    and :math:`C_{ceil}` that of blood at :data:`PCO2_CEILING_MMHG`. Each
+    first term moves towards zero as the solver's unknowns move, so each
+    residual has one root: where the balance closes, or at the floor or
+    ceiling when it cannot (no O2 uptake at all; CO2 that cannot be cleared,
+    which then accumulates, reported with the venous blood at the ceiling). Written for
     scalars and arrays alike (also compiled by :mod:`ecmolib._vv_compiled`).
     """
     vo2 = _supply_limited_vo2(vo2_demand, do2, max_extraction)
     f_o2 = np.maximum(o2_uptake - vo2, vo2_demand * (po2_floor - po2) / po2_floor)
-    f_co2 = np.maximum(co2_output - vco2, vco2 * (pco2 - pco2_ceiling) / pco2_ceiling)
+    f_co2 = np.maximum(co2_output - vco2, vco2 * (co2_venous - co2_ceiling) / co2_ceiling)
     return f_o2, f_co2
 
 

@@ -464,8 +464,8 @@ class VVSteadyState:
     co2_accumulation_ml_min : float or numpy.ndarray
         CO2 produced but not cleared by membrane and lungs [mL/min]; 0 at a
         steady state. Where it is positive there is no steady state: the
-        state is reported with the pre-oxygenator (VV) or mixed venous (VA)
-        PCO2 at :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and PCO2 keeps rising.
+        state is reported with the mixed venous blood's CO2 content at that of
+        blood at :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and PCO2 keeps rising.
     paco2_rise_mmhg_min : float or numpy.ndarray
         Rate at which PaCO2 rises [mmHg/min]:
         :data:`ecmolib.tissues.APNOEIC_PACO2_RISE_MMHG_MIN` times the
@@ -595,6 +595,7 @@ def _limits(P, shape, max_o2_extraction):
     P["emax"] = _flat(shape, emax=emax)["emax"]
     P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
     P["pco2_ceil"] = np.minimum(tissues.PCO2_CEILING_MMHG, 0.9 * P["pco2_hi"])
+    P["ph_ceil"] = lungs._ph_from_pco2(P["pco2_ceil"], P["hb"], P["be"])
 
 
 def _flat(shape, **arrays):
@@ -848,7 +849,7 @@ def _vv_evaluate(ox, P):
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
         pa_co2 = v_co2 - t_co2 / (10.0 * co)
         l_o2, l_co2, ca_o2, ca_co2, u, qv = _lung_terms(pa_o2, pa_co2, co, P, idx)
-        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, pco2, P, idx))
+        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, v_co2, so2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "v_o2": v_o2, "v_co2": v_co2, "pa_o2": pa_o2,
@@ -861,10 +862,15 @@ def _vv_evaluate(ox, P):
     return evaluate
 
 
-def _residuals(o2_uptake, co2_output, do2, po2, pco2, P, idx):
-    """O2 and CO2 balance residuals [mL/min] (supply-limited VO2; see tissues._balance_residuals)."""
+def _residuals(o2_uptake, co2_output, do2, po2, co2_venous, so2, P, idx):
+    """O2 and CO2 balance residuals [mL/min] (supply-limited VO2; see tissues._balance_residuals).
+
+    ``so2``: saturation of the solver's unknown blood, for the CO2 content at
+    the ceiling PCO2 (Haldane effect).
+    """
+    ceiling = blood._co2_douglas(P["pco2_ceil"][idx], P["ph_ceil"][idx], so2, P["hb"][idx], P["t"][idx])
     return tissues._balance_residuals(o2_uptake, co2_output, do2, P["vo2"][idx], P["vco2"][idx],
-                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, pco2, P["pco2_ceil"][idx])
+                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, co2_venous, ceiling)
 
 
 def _check_solution(sol, P):
@@ -951,7 +957,7 @@ def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
             vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_EMAX: P["emax"],
-            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_X0_SO2: so2_0,
+            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_PH_CEIL: P["ph_ceil"], vc.I_X0_SO2: so2_0,
             vc.I_X0_PCO2: pco2_0, vc.I_MODE: vc.VV if region_phi is None else vc.VA}
     for k, phi in enumerate(region_phi or ()):
         rows[vc.I_PHI + k] = phi
@@ -1106,8 +1112,8 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     of :func:`ecmolib.tissues.oxygen_budget`, maximum extraction
     ``max_o2_extraction``, default :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
     0.7; Ronco et al. 1993); a state that cannot clear the CO2 production
-    is reported with the pre-oxygenator PCO2 at
-    :data:`ecmolib.tissues.PCO2_CEILING_MMHG` and its accumulation. Validity: the ranges of the blood
+    is reported with the mixed venous CO2 content at that of blood at
+    :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and its accumulation. Validity: the ranges of the blood
     model (PO2 up to 1000 mmHg, PCO2 up to 200 mmHg, pH 6.8-7.8) and of the
     oxygenator (blood flow up to 1.5 times its maximum).
 
