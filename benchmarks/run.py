@@ -130,6 +130,43 @@ def steady_state_figures():
         finally:
             setattr(module, name, saved)
         lines.append(fmt_ms(label, med, p95))
+    # VA: ECMO flow x native output, failing lungs (the differential-hypoxia
+    # picture); the same compiled solver in VA mode, then one thread and the
+    # numpy reference for comparison.
+    qec_va = np.linspace(0.5, 6.0, 200)
+    qn = np.linspace(0.0, 5.0, 200)[:, None]
+
+    def va_grid():
+        return va.steady_state(adult, qec_va, native_output_l_min=qn, shunt_fraction=0.8, fio2=0.5)
+
+    evals.clear()
+    _vv_compiled.solve = counting
+    try:
+        va_grid()
+    finally:
+        _vv_compiled.solve = real
+    va_evals = evals[-1]
+
+    for label, module, name, value, repeat in (
+            ("va.steady_state, 200x200 grid (ECMO flow x native output)", _vv_compiled, "_MAX_WORKERS",
+             _vv_compiled._MAX_WORKERS, 7),
+            ("va.steady_state, 200x200 grid, one thread", _vv_compiled, "_MAX_WORKERS", 1, 5),
+            ("va.steady_state, 200x200 grid, numpy reference solver", vv, "_USE_COMPILED", False, 3)):
+        saved = getattr(module, name)
+        setattr(module, name, value)
+        try:
+            med, p95 = timed(va_grid, repeat=repeat)
+        finally:
+            setattr(module, name, saved)
+        lines.append(fmt_ms(label, med, p95, f"   (shunt 0.8, FiO2 0.5, {threads} threads, "
+                            f"{va_evals:.2f} evaluations per element)" if value == _vv_compiled._MAX_WORKERS else ""))
+    # The same without the supply-limited corner (ECMO 2-6 L/min, native
+    # output 0.5-5 L/min), next to the VV grid it compares with.
+    qec_mid, qn_mid = np.linspace(2.0, 6.0, 200), np.linspace(0.5, 5.0, 200)[:, None]
+    med, p95 = timed(lambda: va.steady_state(adult, qec_mid, native_output_l_min=qn_mid, shunt_fraction=0.8,
+                                             fio2=0.5), repeat=7)
+    lines.append(fmt_ms("va.steady_state, 200x200 grid, ECMO 2-6 x native 0.5-5 L/min", med, p95,
+                        f"   (shunt 0.8, FiO2 0.5, {threads} threads)"))
     return lines
 
 

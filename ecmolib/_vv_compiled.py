@@ -1,4 +1,10 @@
-"""The VV steady state solved element by element in compiled code.
+"""The VV and VA steady states solved element by element in compiled code.
+
+(VA mode, ``I_MODE`` = :data:`VA`: the same unknowns and balances with the
+mixed venous blood entering the oxygenator and the lungs, the ECMO blood
+going to the arteries, supply-limited delivery counting both arterial
+sources, and the five regions' arterial blood inverted from their
+contents; used by :func:`ecmolib.va.steady_state`.)
 
 :func:`ecmolib.vv.steady_state` solves, for every element of its broadcast
 inputs, two balances (whole-body O2 and CO2) in two unknowns (the state of
@@ -71,7 +77,7 @@ import numba
 import numpy as np
 from numba.extending import register_jitable
 
-from . import blood, lungs
+from . import blood, lungs, tissues
 from . import oxygenator as _oxy
 
 # Let numba compile these numpy kernels for scalars when the functions below
@@ -80,8 +86,9 @@ for _kernel in (
     blood._shift_factor, blood._sev, blood._sev_inv, blood._sat, blood._hco3_van_slyke,
     blood._pco2_at_ph, blood._acid_base_residual, blood._acid_base_slope, blood._co2_douglas, blood._o2c,
     _oxy._co2_line, _oxy._co2_on_line, _oxy._effectiveness_crossflow, _oxy._co2_terms,
-    _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi,
+    _oxy._sev_slope, _oxy._o2c_slope, _oxy._phi_coefficients, _oxy._phi, _oxy._gas_po2,
     lungs._alveolar_factor, lungs._ph_upper, lungs._capillary_state, lungs._lung_balance,
+    tissues._supply_limited_vo2, tissues._balance_residuals,
 ):
     register_jitable(_kernel)
 
@@ -97,8 +104,10 @@ _co2_on_line = _oxy._co2_on_line
 _co2_terms = _oxy._co2_terms
 _phi = _oxy._phi
 _phi_coefficients = _oxy._phi_coefficients
+_gas_po2 = _oxy._gas_po2
 _capillary_state = lungs._capillary_state
 _lung_balance = lungs._lung_balance
+_balance_residuals = tissues._balance_residuals
 
 _HUF = blood.HUFNER_ML_PER_G
 _SOL = blood.O2_SOLUBILITY_ML_DL_MMHG
@@ -127,10 +136,16 @@ _XTOL_W = 1e-10
 
 # Rows of the input table (one column per element).
 (I_QEC, I_QEFF, I_REFF, I_SHUNT, I_SWEEP, I_CO, I_HB, I_P50, I_BE, I_T, I_VO2, I_VCO2, I_PB,
- I_FIO2, I_FDO2, I_VA, I_X0_SO2, I_X0_PCO2) = range(18)
-N_IN = 18
+ I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_PH_CEIL, I_X0_SO2, I_X0_PCO2, I_MODE) = range(22)
+#: VA mode (I_MODE = 1): I_CO holds the native output (the lungs' blood
+#: flow), no recirculation, and rows I_PHI + k the native fraction of the
+#: arterial blood of region k (ecmolib.va.REGIONS order).
+N_REGIONS = 5
+I_PHI = 22
+N_IN = I_PHI + N_REGIONS
+VV, VA = 0.0, 1.0
 #: Inputs compared between neighbours for a warm start (all but the cold guess).
-_N_COMPARED = I_VA + 1
+_N_COMPARED = I_PH_CEIL + 1
 
 #: Rows of the output table: the solution's streams (contents in mL/dL,
 #: pressures in mmHg, flows of gas in mL/min), the element's status
@@ -143,14 +158,18 @@ OUTPUTS = (
     "pao2", "paco2", "balance", "qv", "art_po2", "art_pco2", "ven_po2", "ven_pco2", "pa_po2",
     "pa_pco2", "a_so2", "a_o2c", "a_co2c", "v_so2", "v_o2c", "v_co2c",
     # intermediate values of the last evaluation
-    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_o2c", "post_co2c", "post_ph",
+    "pre_ph", "pre_so2", "pre_o2c", "pre_co2c", "post_so2", "post_o2c", "post_co2c", "post_ph",
+    # VA mode: each region's PO2, PCO2 and SO2, and the O2 and CO2 contents
+    # of its arterial blood (scratch for the inversion)
+    *(f"region{k}_{q}" for k in range(N_REGIONS) for q in ("po2", "pco2", "so2", "o2c", "co2c")),
 )
 (O_STATUS, O_EVALS, O_PRE_PO2, O_PRE_PCO2, O_T_O2, O_T_CO2, O_POST_PO2, O_POST_PCO2,
  O_L_O2, O_L_CO2, O_V_O2, O_V_CO2, O_PA_O2, O_PA_CO2, O_CA_O2, O_CA_CO2, O_EC_PO2, O_EC_PCO2,
  O_PAO2, O_PACO2, O_BALANCE, O_QV, O_ART_PO2, O_ART_PCO2, O_VEN_PO2, O_VEN_PCO2, O_PA_PO2,
  O_PA_PCO2, O_A_SO2, O_A_O2C, O_A_CO2C, O_V_SO2, O_V_O2C, O_V_CO2C,
- O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_O2C, O_POST_CO2C, O_POST_PH) = range(len(OUTPUTS))
+ O_PRE_PH, O_PRE_SO2, O_PRE_O2C, O_PRE_CO2C, O_POST_SO2, O_POST_O2C, O_POST_CO2C, O_POST_PH) = range(42)
 _N_OUT = len(OUTPUTS)
+O_REGION = O_POST_PH + 1  # region k's rows start at O_REGION + 5 k
 
 # Warm starts of the inner root findings (carried from one evaluation, and
 # one element, to the next): roots and the secant slopes at them, and for
@@ -159,7 +178,8 @@ _N_OUT = len(OUTPUTS)
 (G_PH_CO2X, G_SL_CO2X, G_PH_EST, G_SL_PH_EST, G_PH_LUNG, G_SL_LUNG) = range(6)
 G_PATH_1, G_PATH_2 = 6, 8  # start and outlet PO2 of the two O2 path passes
 G_INV_POST, G_INV_ART, G_INV_VEN, G_INV_PA = 10, 13, 16, 19
-_N_GUESS = 22
+G_INV_REGION = 22  # region k at G_INV_REGION + 3 k
+_N_GUESS = G_INV_REGION + 3 * N_REGIONS
 
 # Element status codes.
 OK, FAILED = 0, 1
@@ -437,12 +457,15 @@ def _o2_path(o2c_in, k, hb, pg, tau, guesses, slot):
 
 @register_jitable
 def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep, fdo2, pb,
-              d_cap, k_cond, health, rated, exponent, guesses, col):
+              d_cap, k_cond, health, rated, exponent, shunt, guesses, col):
     """O2 transfer and CO2 removal [mL/min] of the membrane lung; ok flag.
 
-    Writes the outlet contents and the first guesses of their inversion to
-    ``col`` (rows O_POST_*).
+    ``health``: the share of capacity left (oxygenator._capacity_factor);
+    ``shunt``: the device shunt (the fibres see (1 - shunt) q). Writes the
+    outlet contents and the first guesses of their inversion to ``col``
+    (rows O_POST_*).
     """
+    qx = q * (1.0 - shunt)
     # CO2: effectiveness-NTU.
     k_eff = k_cond * health
     g = 1000.0 * sweep / (pb - _WATER)
@@ -452,7 +475,7 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
     ph_est = ph_in
     pco2_est = pco2_in
     if g > 1e-12:
-        args = (ph_in, q, g, k_eff, p_in, c_in, a, beta, s, k1, k0, gg)
+        args = (ph_in, qx, g, k_eff, p_in, c_in, a, beta, s, k1, k0, gg)
         x0 = guesses[G_PH_CO2X]
         if not ph_in < x0 < _PH_MAX:
             x0 = min(ph_in + 0.02, 0.5 * (ph_in + _PH_MAX))
@@ -465,9 +488,9 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
         pco2_est = max(_pco2_at_ph(ph_est, hb, be), 0.0)
 
     # O2: two passes of the path integral (the second on the outlet's ODC).
-    pg = fdo2 * (pb - _WATER)
-    tau = d_cap * health * (q / rated) ** exponent / q
-    co2c_out = co2c_in - removal / (10.0 * q)
+    pg = _gas_po2(fdo2, pb, sweep, removal)
+    tau = d_cap * health * (q / rated) ** exponent / qx
+    co2c_out = co2c_in - removal / (10.0 * qx)
     factor = _shift(p50, ph_est, pco2_est, t)
     p_start, p_end, ok = _o2_path(o2c_in, factor, hb, pg, tau, guesses, G_PATH_1)
     if not ok:
@@ -483,14 +506,15 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
     p_start, p_end, ok = _o2_path(o2c_in, factor, hb, pg, tau, guesses, G_PATH_2)
     if not ok:
         return 0.0, 0.0, False
-    uptake = 10.0 * q * (_o2c(p_end, hb, factor) - o2c_in)
+    uptake = 10.0 * qx * (_o2c(p_end, hb, factor) - o2c_in)
     supply = 1000.0 * sweep * fdo2
     carry = -1000.0 * sweep / (pb - _WATER) * max(p_start - pg, 0.0)
     o2 = min(max(uptake, carry), supply)
+    # The shunted blood joins at the outlet (contents mix).
     col[O_POST_O2C] = o2c_in + o2 / (10.0 * q)
-    col[O_POST_CO2C] = co2c_out
+    col[O_POST_CO2C] = co2c_in - removal / (10.0 * q)
     col[O_POST_PH] = ph_est
-    col[O_POST_PO2] = p_end
+    col[O_POST_PO2] = p_end if shunt == 0.0 else 0.0
     return o2, removal, True
 
 
@@ -509,7 +533,7 @@ _lung_ph = _secant_solver(_lung_residual)
 
 
 @register_jitable
-def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col):
+def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col, ph_lo):
     """Native lungs for pulmonary-arterial contents: O2 uptake and CO2 output [mL/min].
 
     Writes the end-capillary, alveolar and arterial values to ``col``.
@@ -520,7 +544,7 @@ def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col)
     perfused = qv > _QV_MIN
     ph = 7.40
     if perfused:
-        lo = _PH_MIN
+        lo = ph_lo  # pH 6.8 or PCO2 200 mmHg (lungs._ph_lower)
         hi = lungs._ph_upper(hb, be)
         args = (pa_co2, qv, va, pio2, a, hb, p50, be, t)
         x0 = guesses[G_PH_LUNG]
@@ -556,7 +580,7 @@ def _lungs(pa_o2, pa_co2, shunt, co, va, fio2, pb, hb, p50, be, t, guesses, col)
 
 
 @register_jitable
-def _evaluate(po2, ph, e, ox, guesses, col):
+def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     """O2 and CO2 balance residuals [mL/min] with pre-oxygenator blood (po2, ph); ok flag.
 
     ``e``: the element's inputs (rows I_*); ``ox``: the oxygenator's
@@ -573,7 +597,7 @@ def _evaluate(po2, ph, e, ox, guesses, col):
     q = e[I_QEC]
     if q > 0.0:
         t_o2, t_co2, ok = _exchange(pco2, ph, so2, c_o2, c_co2, hb, p50, be, t, q, e[I_SWEEP], e[I_FDO2],
-                                    e[I_PB], ox[0], ox[1], ox[2], ox[3], ox[4], guesses, col)
+                                    e[I_PB], ox[0], ox[1], ox[2], ox[3], ox[4], ox[5], guesses, col)
         if not ok:
             return 0.0, 0.0, False
     else:
@@ -582,13 +606,22 @@ def _evaluate(po2, ph, e, ox, guesses, col):
     back = reff / (10.0 * qeff) if qeff > 0.0 else 0.0
     v_o2 = c_o2 - back * t_o2
     v_co2 = c_co2 + back * t_co2
-    pa_o2 = v_o2 + t_o2 / (10.0 * co)
-    pa_co2 = v_co2 - t_co2 / (10.0 * co)
+    if e[I_MODE] == VA:  # the venous blood goes to the lungs; ECMO blood to the arteries
+        pa_o2, pa_co2 = v_o2, v_co2
+    else:  # ECMO blood joins the venous return before the lungs
+        pa_o2 = v_o2 + t_o2 / (10.0 * co)
+        pa_co2 = v_co2 - t_co2 / (10.0 * co)
     l_o2, l_co2 = _lungs(pa_o2, pa_co2, e[I_SHUNT], co, e[I_VA], e[I_FIO2], e[I_PB], hb, p50, be, t,
-                         guesses, col)
+                         guesses, col, ph_lo)
     col[O_T_O2], col[O_T_CO2], col[O_L_O2], col[O_L_CO2] = t_o2, t_co2, l_o2, l_co2
     col[O_V_O2], col[O_V_CO2], col[O_PA_O2], col[O_PA_CO2] = v_o2, v_co2, pa_o2, pa_co2
-    return t_o2 + l_o2 - e[I_VO2], t_co2 + l_co2 - e[I_VCO2], True
+    do2 = 10.0 * co * col[O_CA_O2]
+    if e[I_MODE] == VA:  # plus the post-oxygenator blood
+        do2 += 10.0 * q * c_o2 + t_o2
+    ceiling = _co2_douglas(e[I_PCO2_CEIL], e[I_PH_CEIL], so2, hb, t)  # as vv._residuals
+    f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, do2, e[I_VO2],
+                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, v_co2, ceiling)
+    return f_o2, f_co2, True
 
 
 #: Broyden weight of a pH step relative to a relative PO2 step: a pH step
@@ -645,7 +678,7 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
     pinned = 0
     retries = 0
     for _ in range(_MAX_ITER):
-        f0, f1, ok = _evaluate(x0, x1, e, ox, guesses, col)
+        f0, f1, ok = _evaluate(x0, x1, e, ox, guesses, col, lo1)
         evals += 1
         if not ok:
             # A trial point left a submodel's range: halve the step back.
@@ -679,8 +712,8 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
             h1 = _FD_STEP * x1
             if x1 + h1 > hi1:
                 h1 = -h1
-            g0, g1, ok_a = _evaluate(x0 + h0, x1, e, ox, guesses, col)
-            k0, k1, ok_b = _evaluate(x0, x1 + h1, e, ox, guesses, col)
+            g0, g1, ok_a = _evaluate(x0 + h0, x1, e, ox, guesses, col, lo1)
+            k0, k1, ok_b = _evaluate(x0, x1 + h1, e, ox, guesses, col, lo1)
             evals += 2
             if not (ok_a and ok_b):
                 return -evals
@@ -692,8 +725,9 @@ def _solve_element(e, x, jac, warm, ph_range, ox, guesses, col):
         if det != 0.0:
             d0 = -(j22 * f0 - j12 * f1) / det
             d1 = -(-j21 * f0 + j11 * f1) / det
-        else:
-            d0 = d1 = 0.0
+        else:  # singular: step the way each residual points (as lungs._solve_balances)
+            d0 = -x0 if f0 < 0.0 else x0
+            d1 = -1.0 if f1 < 0.0 else 1.0
             fresh = True
         factor = min(1.0, 0.5 * x0 / max(abs(d0), 1e-300), _PH_STEP_MAX / max(abs(d1), 1e-300))
         if (x0 <= lo0 and d0 < 0.0) or (x1 <= lo1 and d1 < 0.0):
@@ -718,7 +752,21 @@ def _invert(col, o2_row, co2_row, po2_row, props_row, e, guesses, slot, box):
     them to ``col[props_row:props_row + 3]``.
     """
     hb, p50, be, t = e[I_HB], e[I_P50], e[I_BE], e[I_T]
-    po2, pco2, ph, so2, ok = _from_contents(col[o2_row], col[co2_row], hb, p50, be, t, guesses, slot, box)
+    co2c = col[co2_row]
+    po2, pco2, ph, so2, ok = _from_contents(col[o2_row], co2c, hb, p50, be, t, guesses, slot, box)
+    if not ok or pco2 > _PCO2_MAX:
+        # Beyond the blood model's range: shown at its edge, as
+        # ecmolib.vv._invert does (CO2 content between the alkaline edge's
+        # content of deoxygenated blood and the acidic edge's of oxygenated
+        # blood).
+        low = _co2_douglas(max(_pco2_at_ph(_PH_MAX, hb, be), 0.0), _PH_MAX, 0.0, hb, t) * (1.0 + 1e-9)
+        top = min(_pco2_at_ph(_PH_MIN, hb, be), _PCO2_MAX) * (1.0 - 1e-9)
+        ph_top, ok_top = _ph_from_pco2((top, hb, be), _PH_MAX, _PH_MIN, _PH_MAX, True, 1e-13)
+        high = _co2_douglas(top, ph_top, 1.0, hb, t) * (1.0 - 1e-9)
+        co2c = min(max(co2c, low), high)
+        guesses[slot] = 0.0
+        po2, pco2, ph, so2, ok = _from_contents(col[o2_row], co2c, hb, p50, be, t, guesses, slot, box)
+        ok = ok and ok_top and pco2 <= _PCO2_MAX
     if ok:
         col[po2_row], col[po2_row + 1] = po2, pco2
         if props_row >= 0:
@@ -738,10 +786,11 @@ def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
     if e[I_QEC] > 0.0:
         guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
-        if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, -1, e, guesses, G_INV_POST, box):
+        if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, O_POST_SO2, e, guesses, G_INV_POST, box):
             return False
     else:
         _copy(col, O_PRE_PO2, O_POST_PO2, 2)
+        _copy(col, O_PRE_SO2, O_POST_SO2, 3)
     if not _invert(col, O_CA_O2, O_CA_CO2, O_ART_PO2, O_A_SO2, e, guesses, G_INV_ART, box):
         return False
     if e[I_REFF] == 0.0:  # venous = pre-oxygenator blood
@@ -751,8 +800,25 @@ def _streams(e, guesses, col, box):
         return False
     if col[O_CA_O2] == col[O_PA_O2] and col[O_CA_CO2] == col[O_PA_CO2]:  # all blood shunted
         _copy(col, O_ART_PO2, O_PA_PO2, 2)
+    elif e[I_MODE] == VA:  # the lungs get venous blood
+        _copy(col, O_VEN_PO2, O_PA_PO2, 2)
     elif not _invert(col, O_PA_O2, O_PA_CO2, O_PA_PO2, -1, e, guesses, G_INV_PA, box):
         return False
+    if e[I_MODE] == VA:  # each region: native and post-oxygenator blood mixed by content
+        for k in range(N_REGIONS):
+            row = O_REGION + 5 * k
+            phi = e[I_PHI + k]
+            if phi == 1.0 or phi == 0.0:  # all native or all ECMO blood: known
+                src_p, src_s = (O_ART_PO2, O_A_SO2) if phi == 1.0 else (O_POST_PO2, O_POST_SO2)
+                _copy(col, src_p, row, 2)
+                _copy(col, src_s, row + 2, 3)
+                continue
+            col[row + 3] = phi * col[O_CA_O2] + (1.0 - phi) * col[O_POST_O2C]
+            col[row + 4] = phi * col[O_CA_CO2] + (1.0 - phi) * col[O_POST_CO2C]
+            # (the SO2 and the contents recomputed from the inverted state land
+            # in rows + 2 .. + 4)
+            if not _invert(col, row + 3, row + 4, row, row + 2, e, guesses, G_INV_REGION + 3 * k, box):
+                return False
     return True
 
 
@@ -860,7 +926,7 @@ _CACHE_CHECKED = False
 def _check_cache():
     """Clear numba's cache of this module if a module it compiles has changed."""
     here = Path(__file__).resolve()
-    sources = [here] + [Path(m.__file__).resolve() for m in (blood, _oxy, lungs)]
+    sources = [here] + [Path(m.__file__).resolve() for m in (blood, _oxy, lungs, tissues)]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
     cache = here.parent / "__pycache__"
     stamp = cache / f"{here.stem}.sources"
@@ -891,7 +957,7 @@ def _workers():
     return max(1, min(cpus, _MAX_WORKERS))
 
 
-def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
+def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent, shunt):
     """Solve every element of ``inputs`` (rows I_*, float array (N_IN, n)).
 
     The oxygenator enters as its calibrated O2 diffusing capacity and CO2
@@ -905,7 +971,7 @@ def solve(inputs, d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent):
         _CACHE_CHECKED = True
     inputs = np.ascontiguousarray(inputs, dtype=float)
     n = inputs.shape[1]
-    ox = np.array([d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent], dtype=float)
+    ox = np.array([d_cap, k_cond, health, rated_flow_l_min, o2_flow_exponent, shunt], dtype=float)
     out = np.full((_N_OUT, n), np.nan)
     workers = _workers()
     # Chunks of at least 256 elements, four per worker (they take unequal times).

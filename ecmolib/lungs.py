@@ -466,11 +466,21 @@ def _broadcast(**arrays):
 
 
 def _ph_upper(hb, be):
-    """Highest pH usable on the Van Slyke line: 7.8, or just below HCO3 = 0."""
+    """Highest pH usable on the Van Slyke line: just below 7.8, or just below HCO3 = 0."""
     ph_zero = 7.40 + (blood._VS_HCO3_NORMAL + be / (1.0 - blood._VS_HB_FACTOR * hb)) / (
         blood._VS_BUFFER_HB * hb + blood._VS_BUFFER_PLASMA
     )
-    return np.minimum(blood._PH_MAX, ph_zero - 1e-9)
+    return np.minimum(blood._PH_MAX - 1e-9, ph_zero - 1e-9)
+
+
+def _ph_lower(hb, be):
+    """Lowest pH usable on the Van Slyke line (flat arrays): 6.8, or where PCO2 reaches 200 mmHg.
+
+    The pH of :func:`_pco2_bounds`' upper PCO2 (numpy path; the compiled
+    solver keeps it per element).
+    """
+    pco2 = np.minimum(blood._pco2_at_ph(blood._PH_MIN, hb, be), blood._PCO2_MAX) * (1.0 - 1e-9)
+    return np.maximum(_ph_from_pco2(np.asarray(pco2, dtype=float), hb, be), blood._PH_MIN)
 
 
 def _capillary_state(ph, pio2, a, hb, p50, be, t):
@@ -505,7 +515,7 @@ def _ventilated_units(cv_co2, qv, va, fio2, pb, rer, hb, p50, be, t):
     n = cv_co2.shape[0]
     pio2 = fio2 * (pb - _WATER)
     a = _alveolar_factor(fio2, rer)
-    lo = np.full(n, blood._PH_MIN)
+    lo = _ph_lower(hb, be)
     hi = _ph_upper(hb, be)
     ph = np.full(n, 7.40)
     perfused = qv > _QV_MIN_L_MIN
@@ -737,8 +747,12 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
         j11, j12, j21, j22 = jac[0, 0, ia], jac[0, 1, ia], jac[1, 0, ia], jac[1, 1, ia]
         det = j11 * j22 - j12 * j21
         safe = np.where(det != 0.0, det, 1.0)
-        d0 = np.where(det != 0.0, (j22 * f0[0] - j12 * f0[1]) / safe, 0.0)
-        d1 = np.where(det != 0.0, (-j21 * f0[0] + j11 * f0[1]) / safe, 0.0)
+        # A singular Jacobian (a balance flat in both unknowns: no exchange, or
+        # transfer capped by the sweep while VO2 is the demand): step each
+        # unknown the way its residual points (O2 uptake falls with the
+        # venous PO2, CO2 output rises with the venous PCO2), by the step limit.
+        d0 = np.where(det != 0.0, (j22 * f0[0] - j12 * f0[1]) / safe, -np.sign(f0[0]) * xa[0])
+        d1 = np.where(det != 0.0, (-j21 * f0[0] + j11 * f0[1]) / safe, np.sign(f0[1]) * xa[1])
         step = -np.stack([d0, d1])
         lim = np.stack([0.5 * xa[0], 0.3 * xa[1]])
         factor = np.minimum(1.0, np.min(lim / np.maximum(np.abs(step), 1e-300), axis=0))

@@ -26,12 +26,22 @@ Blood flows across a bundle of gas-filled hollow fibres. The sweep gas
 * **Pressure drop** on the blood side is laminar (Darcy) flow through the
   fibre bundle: proportional to flow and to blood viscosity
   (:func:`pressure_drop_mmhg`).
-* **Membrane function** (``health``, fraction of the membrane that works):
-  a clotted membrane loses exchange surface (``D`` and ``K`` scale with
-  ``health``) and the blood is forced through the open part of the bundle
-  (resistance scales with ``1/health``): rising pressure drop with falling
-  post-oxygenator PO2 and rising post-oxygenator PCO2, the clinical signs of
-  oxygenator failure (Lubnow et al. 2014).
+* **Blood-side shunt**: a small part of the blood (:data:`DEVICE_SHUNT_FRACTION`,
+  5 %) passes without exchange and joins the rest, by content, at the
+  outlet; this keeps the post-oxygenator PO2 on FdO2 1.0 in the clinical
+  range (rarely above about 600 mmHg) rather than at the gas PO2.
+* **Sweep gas** enters humidified (PO2 = FdO2 (Pb - 47)) and is diluted by
+  the CO2 it takes up; the blood sees the mean PO2 of inlet and outlet gas
+  (the private ``_gas_po2``).
+* **Failure**, each gradual: ``health`` is the diffusing capacity left
+  (plasma leak, wet membrane: O2 and CO2 transfer fall, the pressure drop
+  does not change); ``clot_fraction`` is the blocked part of the bundle
+  (exchange surface lost, the open part carries the flow so the pressure
+  drop rises as 1/(1 - c), and part of the blood is channelled past the
+  fibres, raising the shunt: :func:`device_shunt_fraction`). Falling
+  post-oxygenator PO2 with a rising pressure drop is clot; falling PO2
+  with an unchanged pressure drop is a failing membrane; a high cardiac
+  output lowers the patient's SaO2 with neither (Lubnow et al. 2014).
 
 The outlet state is recovered from the outlet O2 and CO2 *contents*, so the
 O2 and CO2 mass balances hold exactly: ``Q*10*(C_out - C_in)`` equals the
@@ -91,6 +101,8 @@ __all__ = [
     "RATED_INLET_HB_G_DL",
     "RATED_INLET_PCO2_MMHG",
     "RATED_SWEEP_TO_BLOOD_FLOW_RATIO",
+    "DEVICE_SHUNT_FRACTION",
+    "CLOT_SHUNT_SHARE",
     "Oxygenator",
     "ExchangeResult",
     "ADULT",
@@ -102,6 +114,7 @@ __all__ = [
     "o2_diffusing_capacity_ml_min_mmhg",
     "co2_conductance_ml_min_mmhg",
     "rated_flow_inlet",
+    "device_shunt_fraction",
 ]
 
 # --------------------------------------------------------------------------
@@ -150,6 +163,27 @@ RATED_INLET_PCO2_MMHG = 45.0
 #: Sweep-to-blood flow ratio of the rated-flow test (ISO 7199 / AAMI test
 #: conditions, V/Q = 1.0).
 RATED_SWEEP_TO_BLOOD_FLOW_RATIO = 1.0
+
+#: Blood-side shunt of a new hollow-fibre oxygenator, fraction of the blood
+#: flow: 0.05. ASSUMPTION, calibrated on the clinical range of the
+#: post-oxygenator PO2: with sweep FdO2 1.0 it rarely exceeds about 600
+#: mmHg although the humidified gas holds 713 mmHg (this project's design
+#: brief; ELSO's advice to lower FdO2 towards a post-oxygenator PO2 near 150
+#: mmHg, Winiszewski et al. 2022, doi:10.1186/s13054-022-04102-0). Blood
+#: that leaves the fibres at the gas PO2 mixed, by content, with 5 % of
+#: venous blood of 65 % saturation leaves at about 560-590 mmHg. Shunting is
+#: measured in clinical oxygenators (Fried et al. 1998 report a "shunt
+#: fraction line" for the 1.8 m^2 Capiox SX18, Perfusion 13:119); its
+#: values could not be checked from the abstract.
+DEVICE_SHUNT_FRACTION = 0.05
+
+#: Share of the blocked bundle's blood that is channelled past the fibres
+#: (shunt) rather than sent through the open fibres, fraction: 0.5.
+#: ASSUMPTION (a teaching value): clot both diverts flow into open fibres
+#: (rising pressure drop) and opens channels of poorly exchanging blood
+#: (rising shunt, falling post-oxygenator PO2), the signs of oxygenator
+#: clotting (Lubnow et al. 2014, doi:10.1371/journal.pone.0112316).
+CLOT_SHUNT_SHARE = 0.5
 
 # Assumed test blood for the CO2 calibration figures: the cited porcine
 # studies report CO2 removal normalised to an inlet PCO2 of 45 mmHg, but
@@ -232,9 +266,22 @@ class Oxygenator:
         bundles could not be confirmed from a primary source, so none is
         assumed. The rated-flow calibration holds for any ``n``.
     health : float
-        Fraction of the membrane that works; valid (0, 1]. Default 1
-        (new). O2 and CO2 transfer scale with ``health`` and the blood-side
-        resistance with ``1/health`` (a clot occludes part of the bundle).
+        Diffusing capacity left, fraction of the new membrane's; valid
+        (0, 1]. Default 1 (new). Loss of diffusing capacity (plasma leak,
+        a wet membrane): the O2 diffusing capacity and the CO2 conductance
+        scale with ``health``; the pressure drop does not change.
+    clot_fraction : float
+        Fraction of the fibre bundle blocked by clot; valid [0, 1). Default
+        0. The blocked part exchanges nothing (diffusing capacity and CO2
+        conductance times :math:`1 - c`), the open part carries the flow
+        (pressure drop times :math:`1/(1 - c)`), and part of the blood is
+        channelled past the fibres: the blood-side shunt rises to
+        :math:`s_0 + (1 - s_0)\,k\,c` with :math:`k` =
+        :data:`CLOT_SHUNT_SHARE` (see :func:`device_shunt_fraction`).
+    shunt_fraction : float
+        Blood-side shunt of the new device :math:`s_0`, fraction of the blood
+        flow that passes without exchange; valid [0, 1). Default
+        :data:`DEVICE_SHUNT_FRACTION`.
 
     Raises
     ------
@@ -271,7 +318,15 @@ class Oxygenator:
     [d] ASSUMPTION: rated flow taken equal to the manufacturer's maximum
     flow (the flow to which the device is tested under ISO 7199; on the
     relation of the AAMI reference flow to the maximum rated flow see Myers
-    2014, doi:10.1051/ject/201446192).
+    2014, doi:10.1051/ject/201446192). No ISO 7199 / AAMI reference flow of
+    these devices could be verified from a primary document. Check against
+    a published O2 transfer: the calibrated :data:`ADULT` (1.8 m^2) can
+    transfer at most about 370 mL O2/min (FdO2 1.0, fully desaturated
+    inlet), close to the extrapolated maximum of 339.6 mL/min measured
+    clinically for another 1.8 m^2 hollow-fibre lung (Terumo Capiox SX18;
+    Fried et al. 1998, Perfusion 13:119-127). Consequence: at the labelled
+    maximum flow the device has no reserve, so a loss of diffusing
+    capacity shows first at high flow.
     [e] ASSUMPTION, derived: Karagiannidis et al. 2017
     (doi:10.1186/s40635-017-0147-0) report, at 1 L/min in pigs, a pressure
     drop of "more than 50 mmHg" for a 0.4 m^2 membrane lung and
@@ -312,6 +367,8 @@ class Oxygenator:
     co2_reference_membrane_area_m2: float | None = None
     o2_flow_exponent: float = 0.0
     health: float = 1.0
+    clot_fraction: float = 0.0
+    shunt_fraction: float = DEVICE_SHUNT_FRACTION
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
@@ -342,6 +399,11 @@ class Oxygenator:
                 "co2_reference_membrane_area_m2", self.co2_reference_membrane_area_m2, "m^2", 10.0
             )
             object.__setattr__(self, "co2_reference_membrane_area_m2", area)
+        for name in ("clot_fraction", "shunt_fraction"):
+            v = checked(name, getattr(self, name), "fraction 0..1", low=0.0, high=1.0, high_inclusive=False)
+            if v.ndim:
+                raise ValueError(f"{name} [fraction 0..1] must be a single number; got {v!r}")
+            object.__setattr__(self, name, float(v))
         n = checked("o2_flow_exponent", self.o2_flow_exponent, "1", low=0.0, high=1.0, high_inclusive=False)
         if n.ndim:
             raise ValueError(f"o2_flow_exponent [1] must be a single number; got {n!r}")
@@ -916,26 +978,32 @@ def _exchange_flat(ox, d_cap, k_cond, *arrays):
 
 def _exchange_block(ox, d_cap, k_cond, pco2_in, hb, p50, be, temp, ph_in, so2_in, o2c_in, co2c_in,
                     q, sweep, fdo2, pb):
-    """The exchange on flat float arrays of one length (one block of :func:`_exchange_flat`)."""
+    r"""The exchange on flat float arrays of one length (one block of :func:`_exchange_flat`).
+
+    The fibres see the flow :math:`(1 - s)\,Q` (``s`` :func:`device_shunt_fraction`);
+    the shunted blood joins it, by content, at the outlet.
+    """
+    left = _capacity_factor(ox)
+    qx = q * (1.0 - device_shunt_fraction(ox))  # blood through the fibres
     # CO2: effectiveness-NTU (independent of FdO2 by construction).
-    k_eff = k_cond * ox.health
-    removal, ph_est, pco2_est = _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k_eff)
+    removal, ph_est, pco2_est = _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, qx, sweep, pb,
+                                              k_cond * left)
 
     # O2: path integral on the ODC of the outlet. A first pass on the ODC of
     # the CO2 exchanger's outlet estimate gives the outlet SO2, hence
     # (Haldane) the outlet pH and PCO2 of the second pass (started from the
     # first pass's solution).
-    pg = fdo2 * (pb - WATER_VAPOUR_PRESSURE_MMHG)
-    d_eff = d_cap * ox.health * (q / ox.rated_flow_l_min) ** ox.o2_flow_exponent
-    co2c_out = co2c_in - removal / (10.0 * q)
+    pg = _gas_po2(fdo2, pb, sweep, removal)
+    d_eff = d_cap * left * (q / ox.rated_flow_l_min) ** ox.o2_flow_exponent
+    co2c_x = co2c_in - removal / (10.0 * qx)
     factor_out = blood._shift_factor(p50, ph_est, pco2_est, temp)
-    p_start, p_end = _o2_path(o2c_in, factor_out, hb, pg, d_eff / q)
+    p_start, p_end = _o2_path(o2c_in, factor_out, hb, pg, d_eff / qx)
     so2_end = blood._sev(p_end * factor_out)
-    ph_est = _ph_for_co2_content(co2c_out, so2_end, hb, be, temp, guess=ph_est)
+    ph_est = _ph_for_co2_content(co2c_x, so2_end, hb, be, temp, guess=ph_est)
     pco2_est = np.maximum(blood._pco2_at_ph(ph_est, hb, be), 0.0)
     factor_out = blood._shift_factor(p50, ph_est, pco2_est, temp)
-    p_start, p_end = _o2_path(o2c_in, factor_out, hb, pg, d_eff / q, p_guess=p_end, start_guess=p_start)
-    uptake = 10.0 * q * (_o2c(p_end, hb, factor_out) - o2c_in)
+    p_start, p_end = _o2_path(o2c_in, factor_out, hb, pg, d_eff / qx, p_guess=p_end, start_guess=p_start)
+    uptake = 10.0 * qx * (_o2c(p_end, hb, factor_out) - o2c_in)
     # The sweep bounds the O2 exchange both ways: it delivers at most
     # 1000 * sweep * FdO2 mL/min, and carries away O2 leaving the blood at
     # most at its capacity rate 1000 * sweep / (Pb - 47) times the PO2
@@ -946,13 +1014,36 @@ def _exchange_block(ox, d_cap, k_cond, pco2_in, hb, p50, be, temp, ph_in, so2_in
     o2_transfer = np.clip(uptake, carry, supply)
 
     o2c_out = o2c_in + o2_transfer / (10.0 * q)
-    so2_guess = blood._sev(p_end * factor_out)
+    co2c_out = co2c_in - removal / (10.0 * q)
+    so2_guess = np.clip(o2c_out / (_HUF * hb), 1e-9, 1.0 - 1e-12)
     po2_out, pco2_out = _outlet_from_contents(o2c_out, co2c_out, so2_guess, hb, p50, be, temp,
-                                              ph_guess=ph_est, po2_guess=p_end)
+                                              ph_guess=ph_est)
     return {
         "po2": po2_out, "pco2": pco2_out, "hb": hb, "p50": p50, "be": be, "temp": temp,
-        "o2": o2_transfer, "co2": removal, "pg": pg, "limited": limited, "q": q,
+        "o2": o2_transfer, "co2": removal, "pg": fdo2 * (pb - WATER_VAPOUR_PRESSURE_MMHG),
+        "limited": limited, "q": q,
     }
+
+
+def _capacity_factor(ox):
+    """Share of the new membrane's O2 diffusing capacity and CO2 conductance left: health x (1 - clot)."""
+    return ox.health * (1.0 - ox.clot_fraction)
+
+
+def _gas_po2(fdo2, pb, sweep, co2_removal):
+    r"""Mean O2 partial pressure of the sweep gas along the fibres [mmHg].
+
+    The gas enters humidified at :math:`F_{dO_2}(P_b - 47)` and leaves
+    diluted by the CO2 it has taken up, O2 fraction
+    :math:`F_{dO_2}\,\dot V_g/(\dot V_g + \dot V_{CO_2})` (:math:`\dot V_g`
+    = 1000 x sweep, mL/min); the blood sees the mean of the two (ASSUMPTION:
+    linear dilution along the fibre; the O2 the gas loses is left out, as
+    the transfer is capped at the O2 the sweep supplies). Scalar-safe (also
+    compiled by :mod:`ecmolib._vv_compiled`).
+    """
+    g = 1000.0 * sweep
+    f_out = fdo2 * g / np.maximum(g + co2_removal, 1e-300)
+    return 0.5 * (fdo2 + f_out) * (pb - WATER_VAPOUR_PRESSURE_MMHG)
 
 
 # --------------------------------------------------------------------------
@@ -961,7 +1052,51 @@ def _exchange_block(ox, d_cap, k_cond, pco2_in, hb, p50, be, temp, ph_in, so2_in
 
 
 def _healthy(ox):
-    return ox if ox.health == 1.0 else dataclasses.replace(ox, health=1.0)
+    """The device new: full diffusing capacity, no clot (the calibration's device)."""
+    if ox.health == 1.0 and ox.clot_fraction == 0.0:
+        return ox
+    return dataclasses.replace(ox, health=1.0, clot_fraction=0.0)
+
+
+def device_shunt_fraction(oxygenator):
+    r"""Blood-side shunt of the device, fraction of the blood flow.
+
+    .. math:: s = s_0 + (1 - s_0)\,k\,c
+
+    with :math:`s_0` the new device's ``shunt_fraction``, :math:`c` its
+    ``clot_fraction`` and :math:`k` = :data:`CLOT_SHUNT_SHARE`.
+
+    Parameters
+    ----------
+    oxygenator : Oxygenator
+        The device.
+
+    Returns
+    -------
+    float
+        Shunt fraction in [0, 1).
+
+    Raises
+    ------
+    ValueError
+        If ``oxygenator`` is not an :class:`Oxygenator`.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from ecmolib import oxygenator
+    >>> oxygenator.device_shunt_fraction(oxygenator.ADULT)
+    0.05
+    >>> round(oxygenator.device_shunt_fraction(dataclasses.replace(oxygenator.ADULT, clot_fraction=0.4)), 3)
+    0.24
+
+    References
+    ----------
+    .. [1] Lubnow M, et al. PLoS One 2014;9(12):e112316.
+       doi:10.1371/journal.pone.0112316
+    """
+    ox = _check_oxygenator(oxygenator)
+    return ox.shunt_fraction + (1.0 - ox.shunt_fraction) * CLOT_SHUNT_SHARE * ox.clot_fraction
 
 
 def _standard_inlet(hb, pco2, so2):
@@ -975,7 +1110,8 @@ def _conductance(ox):
     inlet = _standard_inlet(_CO2_CAL_HB_G_DL, ox.co2_reference_pco2_mmhg, _CO2_CAL_SO2)
     args = [np.atleast_1d(np.asarray(v, float)) for v in (
         inlet.pco2_mmhg, inlet.ph, inlet.so2, inlet.hb_g_dl, inlet.base_excess_mmol_l,
-        inlet.temperature_c, ox.co2_reference_blood_flow_l_min, ox.co2_reference_sweep_l_min,
+        inlet.temperature_c, ox.co2_reference_blood_flow_l_min * (1.0 - ox.shunt_fraction),
+        ox.co2_reference_sweep_l_min,
         STANDARD_BAROMETRIC_PRESSURE_MMHG,
     )]
 
@@ -1117,7 +1253,7 @@ def sweep_gas_po2_mmhg(fdo2, *, barometric_pressure_mmhg=STANDARD_BAROMETRIC_PRE
 
 
 def co2_conductance_ml_min_mmhg(oxygenator):
-    r"""Membrane CO2 conductance K [mL/min/mmHg], calibrated, times ``health``.
+    r"""Membrane CO2 conductance K [mL/min/mmHg], calibrated, times the capacity left.
 
     K is the 'UA' of the effectiveness-NTU model of :func:`exchange`,
     chosen (scipy ``brentq``) so that the model removes the device's
@@ -1129,7 +1265,7 @@ def co2_conductance_ml_min_mmhg(oxygenator):
         \varepsilon\!\left(\frac{K_\mathrm{ref}}{C_\mathrm{min}},
             \frac{C_\mathrm{min}}{C_\mathrm{max}}\right) C_\mathrm{min}\,
             P_{CO_2,\mathrm{ref}} = \dot V_{CO_2,\mathrm{ref}},
-        \qquad K = K_\mathrm{ref}\,\frac{A}{A_\mathrm{ref}}\,h
+        \qquad K = K_\mathrm{ref}\,\frac{A}{A_\mathrm{ref}}\,h\,(1 - c)
 
     Cached per device.
 
@@ -1141,7 +1277,8 @@ def co2_conductance_ml_min_mmhg(oxygenator):
     Returns
     -------
     float
-        K [mL CO2/min/mmHg], already multiplied by ``oxygenator.health``.
+        K [mL CO2/min/mmHg], already multiplied by the capacity left,
+        ``health`` x (1 - ``clot_fraction``).
 
     Raises
     ------
@@ -1160,7 +1297,7 @@ def co2_conductance_ml_min_mmhg(oxygenator):
     --------
     >>> from ecmolib import oxygenator
     >>> round(oxygenator.co2_conductance_ml_min_mmhg(oxygenator.PAEDIATRIC), 2)
-    3.07
+    3.09
 
     References
     ----------
@@ -1170,11 +1307,11 @@ def co2_conductance_ml_min_mmhg(oxygenator):
        ed. Wiley, 2007. ISBN 978-0-471-45728-2.
     """
     ox = _check_oxygenator(oxygenator)
-    return _conductance(_healthy(ox)) * ox.health
+    return _conductance(_healthy(ox)) * _capacity_factor(ox)
 
 
 def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
-    r"""Membrane O2 diffusing capacity D [mL/min/mmHg], calibrated, times ``health``.
+    r"""Membrane O2 diffusing capacity D [mL/min/mmHg], calibrated, times the capacity left.
 
     D is chosen (scipy ``brentq``) so that, at ``rated_flow_l_min``, the
     ISO 7199 / AAMI test blood of :func:`rated_flow_inlet` (SO2 65 %, Hb
@@ -1196,7 +1333,7 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     Returns
     -------
     float
-        D [mL O2/min/mmHg] of the healthy device times ``oxygenator.health``,
+        D [mL O2/min/mmHg] of the new device times ``health`` x (1 - ``clot_fraction``),
         at rated flow (times :math:`(Q/Q_\mathrm{rated})^n` in :func:`exchange`).
 
     Raises
@@ -1213,7 +1350,7 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     the manufacturers' flows are tested with it. This library's design
     first asked for a 75 % inlet; that asks the device to add only 20
     saturation points at rated flow, so D came out about 1.5 times smaller
-    (0.351 instead of 0.520 mL/min/mmHg for :data:`ADULT`): the adult lung
+    (0.351 instead of 0.520 mL/min/mmHg for :data:`ADULT` without device shunt): the adult lung
     then transferred at most about 235 mL O2/min and left 63 % venous blood
     at 4.5 L/min with a PO2 of about 76 mmHg, where new adult lungs on FdO2
     1.0 give post-oxygenator PO2 of several hundred mmHg (ELSO's advice to
@@ -1241,7 +1378,7 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     --------
     >>> from ecmolib import oxygenator
     >>> round(oxygenator.o2_diffusing_capacity_ml_min_mmhg(oxygenator.ADULT), 3)
-    0.52
+    0.529
 
     References
     ----------
@@ -1260,7 +1397,7 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
        https://scholarlyworks.lvhn.org/medicine/5884).
     """
     ox = _check_oxygenator(oxygenator)
-    return _diffusing_capacity(_healthy(ox)) * ox.health
+    return _diffusing_capacity(_healthy(ox)) * _capacity_factor(ox)
 
 
 def _check_flow(oxygenator, blood_flow_l_min):
@@ -1274,13 +1411,14 @@ def pressure_drop_mmhg(oxygenator, blood_flow_l_min, *, hb_g_dl=12.0, temperatur
     r"""Blood-side pressure drop across the membrane lung.
 
     Laminar (Darcy) flow through the fibre bundle, scaled from the device's
-    reference drop by flow and by blood viscosity, divided by ``health``:
+    reference drop by flow and by blood viscosity, divided by the open part
+    of the bundle :math:`1 - c` (``clot_fraction``):
 
     .. math::
 
         \Delta P = \Delta P_\mathrm{ref}\,\frac{Q}{Q_\mathrm{ref}}\,
                    \frac{\mu(\mathrm{Hb}, T)}{\mu(\mathrm{Hb_{ref}}, 37)}\,
-                   \frac{1}{h}
+                   \frac{1}{1 - c}
 
     with :math:`\mu` from :func:`ecmolib.blood.viscosity_mpa_s`. The
     pressure drop is :math:`P_\mathrm{pre} - P_\mathrm{post}`, the
@@ -1312,9 +1450,10 @@ def pressure_drop_mmhg(oxygenator, blood_flow_l_min, *, hb_g_dl=12.0, temperatur
     -----
     Linear in flow (laminar flow through a porous bundle; the membrane-lung
     resistance R = delta P / blood flow is the usual bedside index). A
-    clot that occludes a fraction 1 - h of the bundle leaves the open
-    fraction h to carry the flow, so the resistance rises as 1/h: the
-    rising pressure drop of a clotting oxygenator (Lubnow et al. 2014).
+    clot that occludes a fraction c of the bundle leaves the open
+    fraction 1 - c to carry the flow, so the resistance rises as 1/(1 - c):
+    the rising pressure drop of a clotting oxygenator (Lubnow et al. 2014).
+    Loss of diffusing capacity (``health``) does not change it.
 
     Examples
     --------
@@ -1349,7 +1488,7 @@ def _pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c=37.0):
     mu = blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c)
     mu_ref = blood.viscosity_mpa_s(ox.pressure_drop_reference_hb_g_dl)
     dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu / mu_ref)
-    return dp / ox.health
+    return dp / (1.0 - ox.clot_fraction)
 
 
 def exchange(
@@ -1478,9 +1617,9 @@ def exchange(
     >>> venous = BloodGas(po2_mmhg=40.0, pco2_mmhg=50.0, hb_g_dl=12.0)
     >>> r = oxygenator.exchange(oxygenator.ADULT, venous, 4.0, sweep_l_min=4.0, fdo2=1.0)
     >>> round(float(r.outlet.po2_mmhg)), round(float(r.outlet.pco2_mmhg), 1)
-    (614, 40.4)
+    (516, 40.5)
     >>> round(float(r.o2_transfer_ml_min)), round(float(r.co2_removal_ml_min))
-    (257, 180)
+    (245, 179)
 
     References
     ----------

@@ -128,6 +128,60 @@ def _supply_limited_vo2(demand_ml_min, do2_ml_min, max_extraction):
     return np.minimum(demand_ml_min, max_extraction * do2_ml_min)
 
 
+#: Rate at which PaCO2 rises when none of the CO2 production is cleared
+#: [mmHg/min]: 6 mmHg/min, the sustained rise (after the first 20 s) in
+#: awake apnoeic adults breathing at functional residual capacity (Stock
+#: MC, Downs JB, McDonald JS, et al. The carbon dioxide rate of rise in
+#: awake apneic humans. J Clin Anesth 1988;1(2):96-103,
+#: doi:10.1016/0952-8180(88)90028-1). A steady state that clears only part
+#: of the CO2 production reports the same rate scaled by the uncleared
+#: share (ASSUMPTION: the body's CO2 stores fill linearly, as in the
+#: apnoea data, whatever the size).
+APNOEIC_PACO2_RISE_MMHG_MIN = 6.0
+
+#: PCO2 [mmHg] at which a whole-body solve that cannot clear the CO2
+#: production is stopped and reported with its accumulation rate (there is
+#: no steady state to report). A choice of this library inside the blood
+#: model's range (PCO2 up to 200 mmHg), not a physiological limit.
+PCO2_CEILING_MMHG = 150.0
+
+
+def _balance_residuals(o2_uptake, co2_output, do2, vo2_demand, vco2, max_extraction,
+                       po2, po2_floor, co2_venous, co2_ceiling):
+    r"""Whole-body O2 and CO2 balance residuals [mL/min] with supply-limited consumption (unchecked).
+
+    The rule of :func:`oxygen_budget`: the tissues consume their demand
+    unless delivery is below the critical value, then
+    :math:`E_{max}\,\dot D_{O_2}`. The CO2 production stays the given one
+    (ASSUMPTION: below critical delivery the fall in aerobic CO2 production
+    is offset by CO2 released from bicarbonate buffering the lactic acid;
+    unlike :func:`oxygen_budget`, whose venous CO2 follows the respiratory
+    quotient):
+
+    .. math::
+
+        \dot V_{O_2} = \min(\dot V_{O_2}^{demand}, E_{max}\dot D_{O_2})
+
+        F_{O_2} = \max\bigl(U_{O_2} - \dot V_{O_2},\ \dot V_{O_2}^{demand}(P_{floor} - P_{O_2})/P_{floor}\bigr)
+
+        F_{CO_2} = \max\bigl(U_{CO_2} - \dot V_{CO_2},\ \dot V_{CO_2}(C_{\bar v} - C_{ceil})/C_{ceil}\bigr)
+
+    with :math:`U` the uptake of O2 and output of CO2 by membrane and lungs,
+    :math:`P_{O_2}` the solver's unknown PO2 (pre-oxygenator or mixed venous
+    blood), :math:`C_{\bar v}` the CO2 content of the mixed venous blood
+    and :math:`C_{ceil}` that of blood at :data:`PCO2_CEILING_MMHG`. Each
+    first term moves towards zero as the solver's unknowns move, so each
+    residual has one root: where the balance closes, or at the floor or
+    ceiling when it cannot (no O2 uptake at all; CO2 that cannot be cleared,
+    which then accumulates, reported with the venous blood at the ceiling). Written for
+    scalars and arrays alike (also compiled by :mod:`ecmolib._vv_compiled`).
+    """
+    vo2 = _supply_limited_vo2(vo2_demand, do2, max_extraction)
+    f_o2 = np.maximum(o2_uptake - vo2, vo2_demand * (po2_floor - po2) / po2_floor)
+    f_co2 = np.maximum(co2_output - vco2, vco2 * (co2_venous - co2_ceiling) / co2_ceiling)
+    return f_o2, f_co2
+
+
 def o2_delivery_ml_min(cardiac_output_l_min, cao2_ml_dl):
     r"""O2 delivery: the O2 that a blood flow brings to the tissues each minute.
 

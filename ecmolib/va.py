@@ -29,6 +29,13 @@ fills branches from the root; the ECMO blood fills them from its entry point:
   vertebral) first and enters the aorta at its origin, where it mixes with
   the native output left after the coronaries; downstream branches get the
   mixture. The right radial artery then shows ECMO blood, not the heart's.
+* ``"carotid"``: the neonatal neck circuit, return through the right common
+  carotid artery into the brachiocephalic trunk and the arch; filled as
+  for axillary return.
+
+The meeting point is also given as a continuous position along the aorta,
+``mixing_zone_position`` (0 at the aortic valve, 1 at the iliac
+bifurcation; :data:`SEGMENT_STARTS`).
 
 If the heart ejects less than the coronaries take, ECMO blood reaches the
 root too (the coronaries get a mixture).
@@ -76,7 +83,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, patients, vv
+from ecmolib import blood, lungs, patients, tissues, vv
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, choice, fraction, result
 
@@ -86,6 +93,7 @@ __all__ = [
     "BRANCH_FLOW_FRACTIONS",
     "REGIONS",
     "CANNULATIONS",
+    "SEGMENT_STARTS",
     "DEFAULT_SHUNT_FRACTION",
     "DEFAULT_FIO2",
     "VASteadyState",
@@ -128,6 +136,11 @@ _ARM = 0.21 / 5.0
 _BRONCHIAL = 0.025
 _VISCERAL = 0.01 + 0.10 + 0.02 + 0.02 + 0.01 + 0.03 + 0.003 + 0.065 + 0.19
 
+# Chest wall and spinal cord fed by the posterior intercostal and subcostal
+# arteries of the descending thoracic aorta: ASSUMPTION 0.05 (see
+# BRANCH_FLOW_FRACTIONS), taken from the lower-body remainder.
+_INTERCOSTAL = 0.05
+
 _RIGHT_BRAIN_BCA = _BRAIN / 2.0  # right internal carotid + right vertebral
 _LEFT_CAROTID = _BRAIN * _CAROTID_SHARE / 2.0
 _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
@@ -151,8 +164,13 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #: * ``left_carotid`` 0.0432 = 0.12 x 0.72 / 2.
 #: * ``left_subclavian`` 0.0588 = left arm 0.042 + left vertebral
 #:   0.12 x 0.28 / 2.
-#: * ``thoracic`` 0.025: bronchial flow 2.5 % (the "lung tissue" reference
-#:   flow), which arises from the descending thoracic aorta.
+#: * ``thoracic`` 0.075: bronchial flow 2.5 % (the "lung tissue" reference
+#:   flow), which arises from the descending thoracic aorta, plus 5 % for
+#:   the intercostal, subcostal and spinal branches of the thoracic aorta
+#:   (chest wall muscle, skin and bone, spinal cord). ASSUMPTION: no
+#:   measured total was found; 5 % is the thoracic wall's share of resting
+#:   muscle, skin and bone flow (together about a third of cardiac output
+#:   in the same reference tables) taken as one part in six or seven.
 #: * ``visceral`` 0.448: stomach 1, small intestine 10, large intestine
 #:   2 + 2, pancreas 1, spleen 3, adrenals 0.3, hepatic artery 6.5,
 #:   kidneys 19 % (reference regional flows, % of cardiac output, of the
@@ -163,10 +181,9 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #: * ``lower_limbs`` the remainder, 0.283 (legs, pelvis, trunk wall, skin,
 #:   fat and bone not counted above).
 #:
-#: Intercostal and spinal flows are not separated from the remainder, so the
-#: descending thoracic segment carries only 2.5 %: as the native share of
-#: systemic flow passes 24-27 % the mixing zone moves quickly from the
-#: distal arch to the abdominal aorta.
+#: With the intercostal flow the descending thoracic aorta carries 7.5 %:
+#: the mixing zone (femoral return) lies in it while the native share of
+#: systemic flow is 24.4-31.9 % (ECMO share 68-76 %).
 #:
 #: Coronary flow close to 4-5 % and a supra-aortic share near 20 % of
 #: output agree with the textbook picture; the split is approximate
@@ -176,7 +193,7 @@ BRANCH_FLOW_FRACTIONS = {
     "brachiocephalic": _ARM + _RIGHT_BRAIN_BCA,
     "left_carotid": _LEFT_CAROTID,
     "left_subclavian": _ARM + _LEFT_VERTEBRAL,
-    "thoracic": _BRONCHIAL,
+    "thoracic": _BRONCHIAL + _INTERCOSTAL,
     "visceral": _VISCERAL,
 }
 BRANCH_FLOW_FRACTIONS["lower_limbs"] = 1.0 - sum(BRANCH_FLOW_FRACTIONS.values())
@@ -192,12 +209,24 @@ REGIONS = {
     "brain": {"brachiocephalic": _RIGHT_BRAIN_BCA, "left_carotid": _LEFT_CAROTID,
               "left_subclavian": _LEFT_VERTEBRAL},
     "left_arm": {"left_subclavian": _ARM},
-    "lower_body": {"thoracic": _BRONCHIAL, "visceral": _VISCERAL,
+    "lower_body": {"thoracic": _BRONCHIAL + _INTERCOSTAL, "visceral": _VISCERAL,
                    "lower_limbs": BRANCH_FLOW_FRACTIONS["lower_limbs"]},
 }
 
-#: Cannulation sites accepted by :func:`steady_state`.
-CANNULATIONS = ("femoral", "central", "axillary")
+#: Where each segment of :data:`SEGMENTS` starts along the aorta, as a
+#: fraction of the centreline from the aortic valve (0) to the iliac
+#: bifurcation (1); the last segment ends at 1. ASSUMPTION, round adult
+#: proportions of a centreline of about 45 cm: root 2 cm, ascending aorta
+#: 5 cm, arch 6 cm in three parts, descending thoracic aorta 20 cm,
+#: abdominal aorta 12 cm (of which the last 2 cm are counted as the
+#: bifurcation segment).
+SEGMENT_STARTS = (0.0, 0.045, 0.155, 0.2, 0.245, 0.29, 0.735, 0.955)
+
+#: Cannulation sites accepted by :func:`steady_state`. ``"carotid"``: the
+#: neonatal neck circuit, return through the right common carotid artery
+#: into the brachiocephalic trunk and the arch (Extracorporeal Life Support
+#: Organization, neonatal respiratory guideline).
+CANNULATIONS = ("femoral", "central", "axillary", "carotid")
 
 #: Default shunt fraction of the native lungs on VA ECMO:
 #: :data:`ecmolib.lungs.NORMAL_SHUNT_FRACTION` (0.05, healthy lungs; VA is
@@ -224,6 +253,13 @@ class VASteadyState:
     ----------
     mixing_zone : str or numpy.ndarray of str
         The segment of :data:`SEGMENTS` where native and ECMO blood meet.
+    mixing_zone_position : float or numpy.ndarray
+        Where they meet along the aorta, fraction from the aortic valve (0)
+        to the iliac bifurcation (1) (:data:`SEGMENT_STARTS`): within the
+        mixing segment, in proportion to the share of its branch flow the
+        native blood fills (its branches spread along it; the root's
+        coronary flow over root and ascending aorta). Continuous in the
+        flows.
     region_so2 : dict of str to float or numpy.ndarray
         Arterial O2 saturation supplied to ``"coronary"``, ``"right_arm"``,
         ``"brain"``, ``"left_arm"`` and ``"lower_body"`` (fraction).
@@ -240,6 +276,9 @@ class VASteadyState:
         Total systemic O2 delivery :math:`10(Q_n C_n + Q_{ec} C_{post})` [mL/min].
     native_arterial : ecmolib.blood.BloodGas
         Blood ejected by the left ventricle (pulmonary-venous blood).
+    native_pco2_mmhg : float or numpy.ndarray
+        Its PCO2 [mmHg]: low when little blood crosses lungs that keep the
+        patient's ventilation (hypocapnic native blood).
     post_oxygenator, venous, end_capillary : ecmolib.blood.BloodGas
         Blood leaving the oxygenator; mixed venous blood (drained by the
         ECMO and sent to the lungs; also :attr:`mixed_venous`); end-capillary blood of ventilated lung
@@ -252,8 +291,15 @@ class VASteadyState:
         Pulmonary blood flow, equal to the native output [L/min].
     cannulation : str
         Arterial return site.
-    sweep_l_min, vo2_ml_min, vco2_ml_min : float or numpy.ndarray
-        Sweep gas flow [L/min] and tissue gas exchange [mL/min].
+    sweep_l_min : float or numpy.ndarray
+        Sweep gas flow [L/min].
+    vo2_ml_min, vo2_demand_ml_min, supply_limited, o2_deficit_ml_min : float, bool or numpy.ndarray
+        Actual and demanded O2 consumption [mL/min], whether delivery
+        limits it, and the O2 deficit [mL/min] (as in
+        :class:`ecmolib.vv.VVSteadyState`).
+    vco2_ml_min, co2_accumulation_ml_min, paco2_rise_mmhg_min : float or numpy.ndarray
+        CO2 production and the part not cleared [mL/min], and the PaCO2
+        rise it causes [mmHg/min] (as in :class:`ecmolib.vv.VVSteadyState`).
     o2_transfer_ml_min, co2_removal_ml_min : float or numpy.ndarray
         Membrane lung O2 transfer and CO2 removal [mL/min].
     lung_o2_uptake_ml_min, lung_co2_output_ml_min : float or numpy.ndarray
@@ -271,6 +317,7 @@ class VASteadyState:
     """
 
     mixing_zone: str | np.ndarray
+    mixing_zone_position: float | np.ndarray
     region_so2: dict
     region_po2_mmhg: dict
     region_native_fraction: dict
@@ -278,6 +325,7 @@ class VASteadyState:
     sao2_right_radial: float | np.ndarray
     do2_ml_min: float | np.ndarray
     native_arterial: blood.BloodGas
+    native_pco2_mmhg: float | np.ndarray
     post_oxygenator: blood.BloodGas
     venous: blood.BloodGas
     end_capillary: blood.BloodGas
@@ -289,7 +337,12 @@ class VASteadyState:
     cannulation: str
     sweep_l_min: float | np.ndarray
     vo2_ml_min: float | np.ndarray
+    vo2_demand_ml_min: float | np.ndarray
+    supply_limited: bool | np.ndarray
+    o2_deficit_ml_min: float | np.ndarray
     vco2_ml_min: float | np.ndarray
+    co2_accumulation_ml_min: float | np.ndarray
+    paco2_rise_mmhg_min: float | np.ndarray
     o2_transfer_ml_min: float | np.ndarray
     co2_removal_ml_min: float | np.ndarray
     lung_o2_uptake_ml_min: float | np.ndarray
@@ -333,7 +386,7 @@ def _native_fractions(qn, qec, cannulation):
     else:
         entry = 1 if cannulation == "central" else _NODE["brachiocephalic"]
         ecmo = qec.copy()
-        if cannulation == "axillary":
+        if cannulation in ("axillary", "carotid"):
             d_bca = d[:, entry]
             # ECMO fills the brachiocephalic territory first
             fills = qec >= d_bca
@@ -346,11 +399,34 @@ def _native_fractions(qn, qec, cannulation):
         mixed = np.where(r + ecmo > 0, r / np.where(r + ecmo > 0, r + ecmo, 1.0), 1.0)
         down = np.arange(d.shape[1]) > entry
         phi[:, down] = np.where(reach[:, None], mixed[:, None], 0.0)
-        if cannulation == "axillary":
+        if cannulation != "central":
             short = ~fills  # ECMO less than the brachiocephalic flow: all else native
             phi[short] = np.where(np.arange(d.shape[1]) == entry, phi[short], 1.0)
         zone = np.where(reach, entry, 0)
     return phi, zone
+
+
+# Where each branch's outflow is spread along the aorta (fractions of the
+# centreline): its segment, the coronaries over root and ascending aorta
+# (which has no branch), so that the position moves without a jump.
+_SPAN_START = np.array(SEGMENT_STARTS)
+_SPAN_END = np.append(_SPAN_START[1:], 1.0)
+_SPAN_END[0] = _SPAN_END[1]
+
+
+def _position(phi, zone, cannulation):
+    """Continuous mixing-zone position (0 valve .. 1 bifurcation) from the branch fractions."""
+    rows = np.arange(zone.size)
+    if cannulation == "femoral":
+        # The native blood fills the mixing branch's share of its span.
+        start, end = _SPAN_START[zone], _SPAN_END[zone]
+        return start + phi[rows, zone] * (end - start)
+    # Return above the valve: the streams meet at the entry (ascending aorta
+    # or brachiocephalic origin), or in the root if the heart ejects less
+    # than the coronaries take (the native blood then reaches phi of them).
+    entry = _SPAN_START[zone] + 0.5 * (_SPAN_END[zone] - _SPAN_START[zone])
+    root = phi[rows, 0] * _SPAN_START[1]
+    return np.where(zone == 0, root, entry)
 
 
 # --------------------------------------------------------------------------
@@ -367,7 +443,8 @@ def _va_evaluate(ox, P):
             ox, (po2, pco2, ph, so2, cv_o2, cv_co2), P, idx)
         qn = P["qn"][idx]
         l_o2, l_co2, cn_o2, cn_co2, u, qv = vv._lung_terms(cv_o2, cv_co2, qn, P, idx)
-        F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
+        do2 = 10.0 * (qn * cn_o2 + P["qec"][idx] * cv_o2) + t_o2  # native + post-oxygenator blood
+        F = np.stack(vv._residuals(t_o2 + l_o2, t_co2 + l_co2, do2, po2, cv_co2, so2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "cv_o2": cv_o2, "cv_co2": cv_co2, "cn_o2": cn_o2,
@@ -379,11 +456,40 @@ def _va_evaluate(ox, P):
     return evaluate
 
 
+def _numpy_solution(ox, P, x0, region_phi):
+    """The steady state by the vectorised numpy solver (the reference path).
+
+    Returns a dict of flat arrays named as the compiled solver's outputs
+    (:data:`ecmolib._vv_compiled.OUTPUTS`: ``pre_*`` the mixed venous blood,
+    ``art_*`` the native arterial blood, ``region{k}_*`` the regions).
+    """
+    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")  # lung units as in vv._check_solution
+    ((_, cp_o2, cp_co2),) = vv._props([(aux["post_po2"], aux["post_pco2"])], P)
+    names = ["native arterial"] + list(REGIONS)
+    fr = [np.ones_like(cp_o2)] + list(region_phi.values())
+    o2c = [f * aux["cn_o2"] + (1.0 - f) * cp_o2 for f in fr]
+    co2c = [f * aux["cn_co2"] + (1.0 - f) * cp_co2 for f in fr]
+    po2s, pco2s = vv._invert(o2c, co2c, P, names)
+    sol = dict(aux, pre_po2=x[0], pre_pco2=x[1], art_po2=po2s[0], art_pco2=pco2s[0])
+    for i in range(len(REGIONS)):
+        sol[f"region{i}_po2"], sol[f"region{i}_pco2"] = po2s[i + 1], pco2s[i + 1]
+    # SO2 and contents recomputed from the reported pressures (as the
+    # compiled solver does).
+    props = vv._props([(sol["art_po2"], sol["art_pco2"]), x, (aux["post_po2"], aux["post_pco2"])]
+                      + [(po2s[i + 1], pco2s[i + 1]) for i in range(len(REGIONS))], P)
+    for name, values in zip(("a", "v", "post"), props[:3]):
+        sol[f"{name}_so2"], sol[f"{name}_o2c"], sol[f"{name}_co2c"] = values
+    for i, values in enumerate(props[3:]):
+        sol[f"region{i}_so2"] = values[0]
+    return sol
+
+
 def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulation="femoral",
                  shunt_fraction=DEFAULT_SHUNT_FRACTION, fio2=DEFAULT_FIO2, fdo2=1.0,
                  sweep_l_min=None, oxygenator=None, hb_g_dl=None, vo2_ml_min=None, vco2_ml_min=None,
                  alveolar_ventilation_l_min=None, base_excess_mmol_l=0.0,
-                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG) -> VASteadyState:
+                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG,
+                 max_o2_extraction=tissues.MAX_O2_EXTRACTION) -> VASteadyState:
     r"""Steady state of a patient on veno-arterial ECMO, region by region.
 
     .. math::
@@ -417,9 +523,14 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         [L/min]; valid [0, 40]. Default: the patient's resting cardiac output
         minus the ECMO flow, at least 0 (total systemic flow equal to the
         resting output; an assumption of this library).
-    cannulation : {"femoral", "central", "axillary"}, optional
+    cannulation : {"femoral", "central", "axillary", "carotid"}, optional
         Arterial return: femoral (retrograde up the aorta), ascending aorta,
-        or right axillary/subclavian artery. Default ``"femoral"``.
+        right axillary/subclavian artery, or right common carotid artery
+        (the neonatal neck circuit: the return reaches the arch through the
+        brachiocephalic trunk; its territory is filled as for axillary
+        return, ASSUMPTION that the ligated carotid's hemisphere is supplied
+        across the circle of Willis by the same blood). Default
+        ``"femoral"``.
     shunt_fraction : float or array_like, optional
         Shunt fraction of the native lungs; valid [0, 1]. Default 0.05
         (:data:`DEFAULT_SHUNT_FRACTION`, healthy lungs).
@@ -435,10 +546,13 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         (:func:`ecmolib.vv.default_oxygenator` with ``mode="va"``).
     hb_g_dl, vo2_ml_min, vco2_ml_min : optional
         As in :func:`ecmolib.vv.steady_state`.
+    max_o2_extraction : float or array_like, optional
+        As in :func:`ecmolib.vv.steady_state` (supply-limited consumption).
     alveolar_ventilation_l_min, base_excess_mmol_l, barometric_pressure_mmhg : optional
         As in :func:`ecmolib.vv.steady_state`; the default ventilation is
-        the patient's healthy V/Q times the ventilated part of the native
-        output.
+        the patient's own (healthy V/Q times resting cardiac output times
+        :math:`1 - s`), whatever the native output: the blood that still
+        crosses the lungs is over-ventilated (``native_pco2_mmhg``).
 
     Returns
     -------
@@ -451,8 +565,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     ------
     ValueError
         If an argument is of the wrong type, NaN, infinite or out of range,
-        ``cannulation`` is unknown, the arrays do not broadcast, or no steady
-        state exists within the model (see :func:`ecmolib.vv.steady_state`).
+        ``cannulation`` is unknown or the arrays do not broadcast (inside
+        the ranges consumption becomes supply-limited and uncleared CO2 is
+        reported as accumulating, as in :func:`ecmolib.vv.steady_state`).
 
     Notes
     -----
@@ -477,9 +592,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     >>> r.mixing_zone
     'proximal_arch'
     >>> round(float(r.region_so2["coronary"]), 3), round(float(r.sao2_right_radial), 3)
-    (0.821, 0.901)
+    (0.809, 0.887)
     >>> round(float(r.region_so2["brain"]), 3), round(float(r.region_so2["lower_body"]), 3)
-    (0.986, 1.0)
+    (0.974, 1.0)
 
     References
     ----------
@@ -519,11 +634,8 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     shape = lungs._broadcast(**arrays)
     P = vv._flat(shape, qec=qec, qn=qn, shunt=s, sweep=sweep, hb=hb, vo2=vo2, vco2=vco2, be=be, pb=pb,
                  fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
-    if va_in is None:
-        P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
-    else:
-        P["va"] = vv._flat(shape, va=va_in)["va"]
-    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    P["va"] = vv._ventilation(p, P, shape, va_in)
+    vv._limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40; PCO2 50 mmHg.
@@ -533,49 +645,47 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     cv = (10.0 * P["qec"] * c_post + 10.0 * qv * c_ec - P["vo2"]) / (10.0 * (P["qec"] + qv))
     sv = np.clip(cv / (blood.HUFNER_ML_PER_G * P["hb"]), 0.05, 0.95)
     pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
-    x0 = np.stack([vv._guess_po2(sv, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
 
-    x, aux = vv._solve_or_raise(_va_evaluate(ox, P), x0, P, "va")
-    lungs._check_ventilated_units(
-        {"balance": aux["balance"], "co2c": np.abs(aux["cv_co2"]), "pao2": aux["pao2"],
-         "paco2": aux["paco2"]}, aux["qv"], ventilation_given=va_in is not None)
-
-    # Branch and region contents.
-    post = vv._state(aux["post_po2"], aux["post_pco2"], P, shape)
-    ((_, cp_o2, cp_co2),) = vv._props([(aux["post_po2"], aux["post_pco2"])], P)
     phi, zone = _native_fractions(P["qn"], P["qec"], cannulation)
     qs = P["qn"] + P["qec"]
     region_phi = {}
     for region, parts in REGIONS.items():
         w = sum(parts.values())
         region_phi[region] = sum(f * phi[:, _NODE[b]] for b, f in parts.items()) / w
-    names = ["native arterial"] + list(REGIONS)
-    fr = [np.ones_like(qs)] + [region_phi[k] for k in REGIONS]
-    o2c = [f * aux["cn_o2"] + (1.0 - f) * cp_o2 for f in fr]
-    co2c = [f * aux["cn_co2"] + (1.0 - f) * cp_co2 for f in fr]
-    po2s, pco2s = vv._invert(o2c, co2c, P, names)
-    native = vv._state(po2s[0], pco2s[0], P, shape)
-    regions = {k: vv._state(po2s[i + 1], pco2s[i + 1], P, shape) for i, k in enumerate(REGIONS)}
+    sol = vv._compiled_solution(ox, dict(P, co=P["qn"], qeff=P["qec"], reff=np.zeros(qs.size)), sv, pco2_0,
+                                region_phi=list(region_phi.values()))
+    if sol is None:
+        x0 = np.stack([vv._guess_po2(sv, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
+        sol = _numpy_solution(ox, P, x0, region_phi)
+    else:
+        sol["dp"] = vv._pressure_drop(ox, P)
+    x = (sol["pre_po2"], sol["pre_pco2"])
+    cp_o2, cp_co2 = sol["post_o2c"], sol["post_co2c"]
+    post = vv._state(sol["post_po2"], sol["post_pco2"], P, shape)
+    native = vv._state(sol["art_po2"], sol["art_pco2"], P, shape)
+    regions = {k: vv._state(sol[f"region{i}_po2"], sol[f"region{i}_pco2"], P, shape)
+               for i, k in enumerate(REGIONS)}
     venous = vv._state(x[0], x[1], P, shape)
-    perfused = aux["qv"] > lungs._QV_MIN_L_MIN
-    end_cap = vv._state(np.where(perfused, aux["ec_po2"], x[0]), np.where(perfused, aux["ec_pco2"], x[1]),
+    perfused = sol["qv"] > lungs._QV_MIN_L_MIN
+    end_cap = vv._state(np.where(perfused, sol["ec_po2"], x[0]), np.where(perfused, sol["ec_pco2"], x[1]),
                         P, shape)
+    aux = sol
 
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
 
     # Tissue exchange recomputed from the reported streams (native and ECMO
     # arterial blood, mixed venous blood).
-    props = vv._props([(po2s[0], pco2s[0]), (x[0], x[1])]
-                      + [(po2s[i + 1], pco2s[i + 1]) for i in range(len(REGIONS))], P)
-    (_, n_o2, n_co2), (v_so2, v_o2, v_co2) = props[0], props[1]
-    region_so2 = {k: r(props[i + 2][0]) for i, k in enumerate(REGIONS)}
+    n_o2, n_co2 = sol["a_o2c"], sol["a_co2c"]
+    v_so2, v_o2, v_co2 = sol["v_so2"], sol["v_o2c"], sol["v_co2c"]
+    region_so2 = {k: r(sol[f"region{i}_so2"]) for i, k in enumerate(REGIONS)}
     tissue_o2 = 10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2 - qs * v_o2)
     tissue_co2 = 10.0 * (qs * v_co2 - P["qn"] * n_co2 - P["qec"] * cp_co2)
     zone_names = np.array(SEGMENTS)[zone].reshape(shape)
     region_flows = {k: sum(parts.values()) * qs for k, parts in REGIONS.items()}
     return VASteadyState(
         mixing_zone=str(zone_names[()]) if not shape else zone_names,
+        mixing_zone_position=r(_position(phi, zone, cannulation)),
         region_so2=region_so2,
         region_po2_mmhg={k: g.po2_mmhg for k, g in regions.items()},
         region_native_fraction={k: r(v) for k, v in region_phi.items()},
@@ -583,6 +693,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
         sao2_right_radial=region_so2["right_arm"],
         do2_ml_min=r(10.0 * (P["qn"] * n_o2 + P["qec"] * cp_o2)),
         native_arterial=native,
+        native_pco2_mmhg=native.pco2_mmhg,
         post_oxygenator=post,
         venous=venous,
         end_capillary=end_cap,

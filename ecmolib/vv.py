@@ -79,7 +79,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, patients
+from ecmolib import blood, lungs, patients, tissues
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, fraction, result
 
@@ -89,6 +89,7 @@ __all__ = [
     "DEFAULT_SHUNT_FRACTION",
     "DEFAULT_FIO2",
     "recirculation_fraction",
+    "FlowDependentRecirculation",
     "default_oxygenator",
     "VVSteadyState",
     "steady_state",
@@ -157,6 +158,124 @@ _PB_RANGE = (400.0, 800.0)
 # --------------------------------------------------------------------------
 # Recirculation and device choice
 # --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowDependentRecirculation:
+    r"""Recirculation that rises with pump flow relative to venous return.
+
+    Pass an instance as ``recirculation=`` to :func:`steady_state` instead
+    of a fixed fraction. With :math:`x = Q_{ec}/Q` (pump flow over cardiac
+    output, the venous return the drainage cannula competes for) and
+    :math:`d` the distance between the drainage and return cannula tips:
+
+    .. math::
+
+        R = 1 - (1 - R_{ref})^{\,x^{n}\,e^{-(d - d_{ref})/\lambda}}
+
+    so :math:`R = R_{ref}` at :math:`x = 1`, :math:`d = d_{ref}`; it rises
+    steeply with :math:`x` (the drainage cannula takes more of the returned
+    jet as it asks for more than the caval return), falls with distance,
+    and stays below 1 (then limited to :data:`MAX_RECIRCULATION`). Because
+    :math:`R` rises faster than :math:`Q_{ec}`, the effective flow
+    :math:`(1 - R)Q_{ec}` has a maximum: beyond it more pump flow lowers
+    SaO2 (the "more flow, lower SaO2" paradox; Abrams et al. 2015).
+
+    Parameters
+    ----------
+    reference_recirculation : float
+        :math:`R_{ref}`, recirculation at pump flow = cardiac output and the
+        reference distance, fraction; valid [0, 0.9]. Default 0.3357:
+        a CFD study (Sci Rep 2022, "Blood flow
+        but not cannula positioning influences the efficacy of veno-venous
+        ECMO therapy", doi:10.1038/s41598-022-23159-z) found a mean
+        recirculation of 33.57 % at 5 L/min and 7.66 % at 3 L/min;
+        ASSUMPTION: a cardiac output of 5 L/min in that model (not
+        verified from the figure caption).
+    flow_exponent : float
+        :math:`n`; valid [0, 10]. Default 3.20: the exponent through both
+        CFD points, :math:`\ln(\ln(1-0.3357)/\ln(1-0.0766))/\ln(5/3)`.
+    cannula_distance_cm : float
+        Intravascular distance between the cannula tips [cm]; valid
+        (0, 60]. Default 15 (the reference).
+    reference_distance_cm : float
+        :math:`d_{ref}` [cm]; valid (0, 60]. Default 15 (ASSUMPTION: the
+        CFD geometry's distance is not given in the figure caption).
+    distance_scale_cm : float
+        :math:`\lambda` [cm]; valid (0, 1000]. Default 81: in pigs
+        (Antonsen et al. 2024, doi:10.1186/s40635-024-00636-5) a short
+        distance (10-14 cm) recirculated 16 % more than a long one
+        (20-26 cm), read as a relative change over 12 cm,
+        :math:`12/\ln 1.16`.
+
+    Notes
+    -----
+    The same porcine study reports the recirculation rising by 49 % (long
+    distance) and 28 % (short distance) from 3.5 to 5.0 L/min ("median
+    delta RF"; the abstract does not say whether relative or in points,
+    and gives no absolute values): a shallower rise than the CFD's
+    (exponent about 0.7-1.1 if relative). It is *not* "28 % to 49 %" in
+    absolute terms, as sometimes quoted. Clinical recirculation varies
+    widely with cannula design and position (Palmer et al. 2016, 19-38 %
+    on average); set ``reference_recirculation`` to the configuration
+    (:data:`TYPICAL_RECIRCULATION`).
+
+    Examples
+    --------
+    >>> from ecmolib import vv
+    >>> model = vv.FlowDependentRecirculation()
+    >>> [round(float(model.fraction(q, 5.0)), 3) for q in (3.0, 5.0)]
+    [0.077, 0.336]
+    >>> round(float(vv.FlowDependentRecirculation(cannula_distance_cm=8.0).fraction(5.0, 5.0)), 3)
+    0.36
+
+    References
+    ----------
+    .. [1] Abrams D, Bacchetta M, Brodie D. Recirculation in venovenous
+       extracorporeal membrane oxygenation. ASAIO J 2015;61:115-121.
+       doi:10.1097/MAT.0000000000000179
+    .. [2] Antonsen LP, Espinoza A, Halvorsen PS, et al. The impact of
+       hypovolemia and PEEP on recirculation in venovenous ECMO: an
+       experimental porcine model. Intensive Care Med Exp 2024;12:51.
+       doi:10.1186/s40635-024-00636-5
+    .. [3] Blood flow but not cannula positioning influences the efficacy of
+       veno-venous ECMO therapy. Sci Rep 2022.
+       doi:10.1038/s41598-022-23159-z
+    .. [4] Palmer O, et al. ASAIO J 2016;62:737-742.
+       doi:10.1097/MAT.0000000000000440
+    """
+
+    reference_recirculation: float = 0.3357
+    flow_exponent: float = 3.20
+    cannula_distance_cm: float = 15.0
+    reference_distance_cm: float = 15.0
+    distance_scale_cm: float = 81.0
+
+    def __post_init__(self):
+        spec = (("reference_recirculation", "fraction 0..1", 0.0, MAX_RECIRCULATION, True),
+                ("flow_exponent", "1", 0.0, 10.0, True), ("cannula_distance_cm", "cm", 0.0, 60.0, False),
+                ("reference_distance_cm", "cm", 0.0, 60.0, False), ("distance_scale_cm", "cm", 0.0, 1000.0, False))
+        for name, units, low, high, low_inclusive in spec:
+            v = checked(name, getattr(self, name), units, low=low, high=high, low_inclusive=low_inclusive)
+            if v.ndim:
+                raise ValueError(f"{name} [{units}] must be a single number; got {v!r}")
+            object.__setattr__(self, name, float(v))
+
+    def fraction(self, ecmo_flow_l_min, cardiac_output_l_min):
+        """Recirculation fraction for pump flow and cardiac output [L/min] (broadcast).
+
+        Pump flow valid [0, 40], cardiac output (0, 40] [L/min]; the result
+        lies in [0, :data:`MAX_RECIRCULATION`].
+        """
+        qec = checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0, high=_CO_RANGE[1])
+        co = checked("cardiac_output_l_min", cardiac_output_l_min, "L/min", low=_CO_RANGE[0],
+                     high=_CO_RANGE[1], low_inclusive=False)
+        return result(self._fraction(qec, co))
+
+    def _fraction(self, qec, co):
+        shift = np.exp(-(self.cannula_distance_cm - self.reference_distance_cm) / self.distance_scale_cm)
+        k = -np.log1p(-self.reference_recirculation)
+        return np.minimum(-np.expm1(-k * (qec / co) ** self.flow_exponent * shift), MAX_RECIRCULATION)
 
 
 def recirculation_fraction(pre_so2, post_so2, venous_so2):
@@ -326,8 +445,31 @@ class VVSteadyState:
         True where :math:`(1-R)Q_{ec}` exceeded the cardiac output.
     sweep_l_min : float or numpy.ndarray
         Sweep gas flow used [L/min].
-    vo2_ml_min, vco2_ml_min : float or numpy.ndarray
-        Tissue O2 consumption and CO2 production [mL/min].
+    vo2_ml_min : float or numpy.ndarray
+        Actual tissue O2 consumption [mL/min]: the demand, or less where
+        delivery is below critical (supply-limited; equal to the O2 taken
+        up by membrane and lungs).
+    vo2_demand_ml_min : float or numpy.ndarray
+        The tissues' O2 demand (the ``vo2_ml_min`` argument) [mL/min].
+    supply_limited : bool or numpy.ndarray
+        True where consumption fell below the demand (delivery below
+        VO2 demand / maximum extraction, :mod:`ecmolib.tissues`).
+    o2_deficit_ml_min : float or numpy.ndarray
+        Demand minus actual consumption [mL/min]: the rate at which O2 debt
+        accumulates (lactate).
+    vco2_ml_min : float or numpy.ndarray
+        Tissue CO2 production [mL/min] (the argument; not reduced when
+        consumption is supply-limited, see
+        :func:`ecmolib.tissues._balance_residuals`).
+    co2_accumulation_ml_min : float or numpy.ndarray
+        CO2 produced but not cleared by membrane and lungs [mL/min]; 0 at a
+        steady state. Where it is positive there is no steady state: the
+        state is reported with the mixed venous blood's CO2 content at that of
+        blood at :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and PCO2 keeps rising.
+    paco2_rise_mmhg_min : float or numpy.ndarray
+        Rate at which PaCO2 rises [mmHg/min]:
+        :data:`ecmolib.tissues.APNOEIC_PACO2_RISE_MMHG_MIN` times the
+        uncleared share of the CO2 production; 0 at a steady state.
     o2_transfer_ml_min, co2_removal_ml_min : float or numpy.ndarray
         O2 added and CO2 removed by the membrane lung [mL/min].
     lung_o2_uptake_ml_min, lung_co2_output_ml_min : float or numpy.ndarray
@@ -367,7 +509,12 @@ class VVSteadyState:
     flow_limited: bool | np.ndarray
     sweep_l_min: float | np.ndarray
     vo2_ml_min: float | np.ndarray
+    vo2_demand_ml_min: float | np.ndarray
+    supply_limited: bool | np.ndarray
+    o2_deficit_ml_min: float | np.ndarray
     vco2_ml_min: float | np.ndarray
+    co2_accumulation_ml_min: float | np.ndarray
+    paco2_rise_mmhg_min: float | np.ndarray
     o2_transfer_ml_min: float | np.ndarray
     co2_removal_ml_min: float | np.ndarray
     lung_o2_uptake_ml_min: float | np.ndarray
@@ -423,6 +570,32 @@ def _patient_inputs(patient, *, hb_g_dl, vo2_ml_min, vco2_ml_min, base_excess_mm
     f_i = checked("fio2", fio2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
     f_d = checked("fdo2", fdo2, "fraction 0..1", low=_FIO2_MIN, high=1.0)
     return hb, vo2, vco2, be, pb, f_i, f_d
+
+
+def _ventilation(patient, P, shape, given):
+    r"""Alveolar ventilation of the native lungs [L/min], flat.
+
+    The given one, or the patient's own: the healthy V/Q times the
+    patient's resting cardiac output, times the share of the lung still
+    ventilated, :math:`\dot V_A = (V/Q)_{normal}\,Q_{rest}\,(1 - s)`. It
+    does not follow the pulmonary blood flow (the patient or the ventilator
+    sets it): on VA ECMO the little blood that crosses the lungs is
+    over-ventilated (low end-capillary PCO2).
+    """
+    if given is not None:
+        return _flat(shape, va=given)["va"]
+    normal = lungs.normal_ventilation_perfusion_ratio(patient) * patient.cardiac_output_l_min
+    return normal * (1.0 - P["shunt"])
+
+
+def _limits(P, shape, max_o2_extraction):
+    """Add the solver's PCO2 bounds, the CO2 ceiling and the maximum O2 extraction to ``P``."""
+    emax = checked("max_o2_extraction", max_o2_extraction, "fraction 0..1", low=0.0,
+                   high=tissues._MAX_EXTRACTION_HIGH, low_inclusive=False)
+    P["emax"] = _flat(shape, emax=emax)["emax"]
+    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    P["pco2_ceil"] = np.minimum(tissues.PCO2_CEILING_MMHG, 0.9 * P["pco2_hi"])
+    P["ph_ceil"] = lungs._ph_from_pco2(P["pco2_ceil"], P["hb"], P["be"])
 
 
 def _flat(shape, **arrays):
@@ -489,7 +662,7 @@ def _lung_terms(pa_o2, pa_co2, qlung, P, idx):
     s = P["shunt"][idx]
     qv = (1.0 - s) * qlung
     u = lungs._ventilated_units(
-        pa_co2, qv, P["va_ratio"][idx] * qv if "va_ratio" in P else P["va"][idx], P["fio2"][idx],
+        pa_co2, qv, P["va"][idx], P["fio2"][idx],
         P["pb"][idx], np.full(idx.size, lungs.RESPIRATORY_EXCHANGE_RATIO), P["hb"][idx],
         P["p50"][idx], P["be"][idx], P["t"][idx],
     )
@@ -597,10 +770,21 @@ def _invert(o2c, co2c, P, rows, skip=None):
         fast_ok = False
     if fast_ok:
         return spread(po2), spread(pco2)
+    # Blood beyond the blood model's pH range is shown at its edge, as the
+    # lungs hold their ventilated units there: a mixture of over-ventilated
+    # native blood and strongly decarboxylated ECMO blood (pH above 7.8: CO2
+    # content raised to the edge's content of deoxygenated blood, the
+    # highest for any saturation), or venous blood while CO2 accumulates
+    # (pH below 6.8 or PCO2 above 200 mmHg: content lowered to the edge's
+    # content of oxygenated blood, the lowest for any saturation).
+    low = blood._co2_douglas(np.maximum(blood._pco2_at_ph(blood._PH_MAX, hb, be), 0.0), blood._PH_MAX,
+                             0.0, hb, t)
+    pco2_top = np.minimum(blood._pco2_at_ph(blood._PH_MIN, hb, be), blood._PCO2_MAX) * (1.0 - 1e-9)
+    high = blood._co2_douglas(pco2_top, lungs._ph_from_pco2(pco2_top, hb, be), 1.0, hb, t)
+    co2_all = np.clip(co2_all, low * (1.0 + 1e-9), high * (1.0 - 1e-9))
     try:
         g = blood.BloodGas.from_contents(
-            np.concatenate(o2c), np.concatenate(co2c), hb_g_dl=tile(P["hb"]), p50_mmhg=tile(P["p50"]),
-            base_excess_mmol_l=tile(P["be"]), temperature_c=tile(P["t"]),
+            o2_all, co2_all, hb_g_dl=hb, p50_mmhg=p50, base_excess_mmol_l=be, temperature_c=t,
         )
     except ValueError as err:
         raise ValueError(
@@ -665,7 +849,7 @@ def _vv_evaluate(ox, P):
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
         pa_co2 = v_co2 - t_co2 / (10.0 * co)
         l_o2, l_co2, ca_o2, ca_co2, u, qv = _lung_terms(pa_o2, pa_co2, co, P, idx)
-        F = np.stack([t_o2 + l_o2 - P["vo2"][idx], t_co2 + l_co2 - P["vco2"][idx]])
+        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, v_co2, so2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "v_o2": v_o2, "v_co2": v_co2, "pa_o2": pa_o2,
@@ -678,19 +862,34 @@ def _vv_evaluate(ox, P):
     return evaluate
 
 
-def _check_solution(sol, P, ventilation_given):
+def _residuals(o2_uptake, co2_output, do2, po2, co2_venous, so2, P, idx):
+    """O2 and CO2 balance residuals [mL/min] (supply-limited VO2; see tissues._balance_residuals).
+
+    ``so2``: saturation of the solver's unknown blood, for the CO2 content at
+    the ceiling PCO2 (Haldane effect).
+    """
+    ceiling = blood._co2_douglas(P["pco2_ceil"][idx], P["ph_ceil"][idx], so2, P["hb"][idx], P["t"][idx])
+    return tissues._balance_residuals(o2_uptake, co2_output, do2, P["vo2"][idx], P["vco2"][idx],
+                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, co2_venous, ceiling)
+
+
+def _check_solution(sol, P):
     """Raise ValueError where a solved state lies outside the model (either solver)."""
     if np.any(sol["v_o2"] <= 0.0):
         # The balances close only with a negative venous O2 content (high
         # recirculation): the O2 uptake at a fully desaturated venous return
         # falls short of VO2.
         raise ValueError(_no_o2_message(P["vo2"][np.flatnonzero(sol["v_o2"] <= 0.0)[0]]))
-    lungs._check_ventilated_units(
-        {"balance": sol["balance"], "co2c": np.abs(sol["pa_co2"]), "pao2": sol["pao2"],
-         "paco2": sol["paco2"]}, sol["qv"], ventilation_given=ventilation_given)
+    # Ventilated units whose end-capillary blood would leave the blood
+    # model's pH range (a V/Q far from normal: little blood under the
+    # patient's ventilation) are held at its edge, pH 7.8 or 6.8, rather than
+    # refused: their blood balance holds, their alveolar CO2 balance is off
+    # by .balance (the private lungs._ventilated_units), and an alveolar PO2
+    # below 0 counts as 0 (lungs._capillary_state). lungs.exchange, which
+    # takes one V/Q at a time, still refuses such units.
 
 
-def _numpy_solution(ox, P, x0, ventilation_given):
+def _numpy_solution(ox, P, x0):
     """The steady state by the vectorised numpy solver (the reference path).
 
     Returns a dict of flat arrays named as :data:`ecmolib._vv_compiled.OUTPUTS`;
@@ -701,7 +900,7 @@ def _numpy_solution(ox, P, x0, ventilation_given):
     sol.update({k: aux[k] for k in ("t_o2", "t_co2", "post_po2", "post_pco2", "l_o2", "l_co2", "v_o2",
                                     "v_co2", "pa_o2", "pa_co2", "ca_o2", "ca_co2", "ec_po2", "ec_pco2",
                                     "pao2", "paco2", "balance", "qv")})
-    _check_solution(sol, P, ventilation_given)
+    _check_solution(sol, P)
 
     # Blood states: arterial always; venous where recirculation makes it
     # differ from the pre-oxygenator blood; pulmonary arterial where the
@@ -732,25 +931,43 @@ def _numpy_solution(ox, P, x0, ventilation_given):
 _USE_COMPILED = True
 
 
-def _compiled_solution(ox, P, so2_0, pco2_0):
-    """The steady state by :mod:`ecmolib._vv_compiled`, or None if any element failed."""
+def _pressure_drop(ox, P):
+    """Membrane pressure drop [mmHg] at the pump flows of ``P`` (0 without flow)."""
+    on = P["qec"] > 0
+    dp = np.zeros(P["qec"].size)
+    if np.any(on):
+        dp[on] = _oxy.pressure_drop_mmhg(ox, P["qec"][on], hb_g_dl=P["hb"][on], temperature_c=P["t"][on])
+    return dp
+
+
+def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
+    """The steady state by :mod:`ecmolib._vv_compiled`, or None if any element failed.
+
+    ``region_phi``: for :mod:`ecmolib.va`, the native fractions of the
+    regions' arterial blood (list of flat arrays); ``P["co"]`` then holds the
+    native output and there is no recirculation.
+    """
     if not _USE_COMPILED:
         return None
     from ecmolib import _vv_compiled as vc
 
     n = P["qec"].size
-    va = P["va"] if "va" in P else P["va_ratio"] * (1.0 - P["shunt"]) * P["co"]
+    va = P["va"]
     rows = {vc.I_QEC: P["qec"], vc.I_QEFF: P["qeff"], vc.I_REFF: P["reff"], vc.I_SHUNT: P["shunt"],
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
-            vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_X0_SO2: so2_0,
-            vc.I_X0_PCO2: pco2_0}
-    inputs = np.empty((vc.N_IN, n))
+            vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_EMAX: P["emax"],
+            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_PH_CEIL: P["ph_ceil"], vc.I_X0_SO2: so2_0,
+            vc.I_X0_PCO2: pco2_0, vc.I_MODE: vc.VV if region_phi is None else vc.VA}
+    for k, phi in enumerate(region_phi or ()):
+        rows[vc.I_PHI + k] = phi
+    inputs = np.zeros((vc.N_IN, n))
     for row, values in rows.items():
         inputs[row] = values
     healthy = _oxy._healthy(ox)
-    sol = vc.solve(inputs, _oxy._diffusing_capacity(healthy), _oxy._conductance(healthy), ox.health,
-                   ox.rated_flow_l_min, ox.o2_flow_exponent)
+    sol = vc.solve(inputs, _oxy._diffusing_capacity(healthy), _oxy._conductance(healthy),
+                   _oxy._capacity_factor(ox), ox.rated_flow_l_min, ox.o2_flow_exponent,
+                   _oxy.device_shunt_fraction(ox))
     if np.any(sol["status"] != vc.OK):
         return None
     return sol
@@ -761,7 +978,8 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
                  sweep_l_min=None, oxygenator=None, cardiac_output_l_min=None, hb_g_dl=None,
                  vo2_ml_min=None, vco2_ml_min=None, alveolar_ventilation_l_min=None,
                  base_excess_mmol_l=0.0,
-                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG) -> VVSteadyState:
+                 barometric_pressure_mmhg=_oxy.STANDARD_BAROMETRIC_PRESSURE_MMHG,
+                 max_o2_extraction=tissues.MAX_O2_EXTRACTION) -> VVSteadyState:
     r"""Steady state of a patient on veno-venous ECMO.
 
     Solves for the blood entering the oxygenator such that the whole-body
@@ -816,10 +1034,13 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     ecmo_flow_l_min : float or array_like
         Pump (ECMO blood) flow [L/min]; valid [0, 1.5 x the oxygenator's
         maximum flow]. 0 means no ECMO (the native lungs alone).
-    recirculation : float or array_like, optional
+    recirculation : float, array_like or FlowDependentRecirculation, optional
         Fraction of the returned blood drawn straight back into the
         drainage cannula; valid [0, 0.9]. Default 0. Typical values by
-        cannula configuration: :data:`TYPICAL_RECIRCULATION`.
+        cannula configuration: :data:`TYPICAL_RECIRCULATION`. Or a
+        :class:`FlowDependentRecirculation`, whose fraction rises with the
+        pump flow relative to the cardiac output (reported in
+        ``.recirculation``).
     shunt_fraction : float or array_like, optional
         Shunt fraction of the native lungs; valid [0, 1]. Default 1.0
         (:data:`DEFAULT_SHUNT_FRACTION`, no native gas exchange).
@@ -845,14 +1066,19 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         with VCO2/VO2 in [0.6, 1.3]. Default the patient's.
     alveolar_ventilation_l_min : float or array_like, optional
         Alveolar ventilation of the native lungs [L/min BTPS]; valid
-        [0, 100]. Default: the patient's healthy V/Q
+        [0, 100]. Default: the patient's own, the healthy V/Q
         (:func:`ecmolib.lungs.normal_ventilation_perfusion_ratio`, 0.863 for
-        the adult) times the blood flow through ventilated units
-        :math:`(1-s)Q`; 0 when the shunt fraction is 1.
+        the adult) times the patient's resting cardiac output times the
+        ventilated share of the lung :math:`1 - s` (not scaled by the
+        pulmonary blood flow); 0 when the shunt fraction is 1.
     base_excess_mmol_l : float or array_like, optional
         Base excess of the blood [mmol/L]; valid [-30, 30]. Default 0.
     barometric_pressure_mmhg : float or array_like, optional
         Barometric pressure [mmHg]; valid [400, 800]. Default 760.
+    max_o2_extraction : float or array_like, optional
+        Largest whole-body O2 extraction (consumption / delivery), fraction;
+        valid (0, 0.9]. Default :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
+        (0.7).
 
     Returns
     -------
@@ -865,20 +1091,29 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     ------
     ValueError
         If an argument is of the wrong type, NaN, infinite or out of range,
-        the arrays do not broadcast, or no steady state exists within the
-        model (the membrane and lungs cannot supply VO2 even from fully
-        desaturated blood, or cannot remove VCO2 below PCO2 200 mmHg, or the
-        sweep removes so much CO2 that the blood leaves the model's pH
-        range). The message says which and what to change.
+        or the arrays do not broadcast. Inside the ranges there is always an
+        answer: O2 that cannot be delivered lowers the consumption
+        (``supply_limited``, ``o2_deficit_ml_min``) and CO2 that cannot be
+        cleared is reported as accumulating (``co2_accumulation_ml_min``,
+        ``paco2_rise_mmhg_min``). (A sweep so high for a tiny blood flow
+        that the oxygenator outlet would leave the blood model's pH range
+        still raises, naming ``sweep_l_min``.)
 
     Notes
     -----
     Assumptions: complete mixing by content in the right atrium and
-    ventricle; recirculation as a fixed fraction of pump flow (in reality it
-    rises with pump flow and with cannula proximity, Abrams et al. 2015);
+    ventricle; recirculation a fixed fraction of pump flow unless a
+    :class:`FlowDependentRecirculation` is given (in reality it rises with
+    pump flow and with cannula proximity, Abrams et al. 2015);
     the same Hb in all streams (no haemodilution by the circuit, see
-    :func:`ecmolib.circuit.hemodilution`); tissue VO2 independent of O2
-    delivery (no supply dependence). Validity: the ranges of the blood
+    :func:`ecmolib.circuit.hemodilution`); tissue VO2 is the demand until
+    delivery :math:`10\,Q\,C_a` falls below the critical value
+    :math:`\dot V O_2/E_{max}`, then :math:`E_{max}` times delivery (the rule
+    of :func:`ecmolib.tissues.oxygen_budget`, maximum extraction
+    ``max_o2_extraction``, default :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
+    0.7; Ronco et al. 1993); a state that cannot clear the CO2 production
+    is reported with the mixed venous CO2 content at that of blood at
+    :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and its accumulation. Validity: the ranges of the blood
     model (PO2 up to 1000 mmHg, PCO2 up to 200 mmHg, pH 6.8-7.8) and of the
     oxygenator (blood flow up to 1.5 times its maximum).
 
@@ -889,14 +1124,14 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     >>> from ecmolib import patients, vv
     >>> r = vv.steady_state(patients.ADULT, 3.0)
     >>> round(float(r.sao2), 3), round(float(r.svo2), 3)
-    (0.916, 0.654)
+    (0.89, 0.628)
     >>> round(float(r.pao2_mmhg), 1), round(float(r.paco2_mmhg), 1)
-    (70.0, 56.2)
+    (63.4, 56.4)
 
     Recirculation costs oxygenation:
 
     >>> round(float(vv.steady_state(patients.ADULT, 3.0, recirculation=0.3).sao2), 3)
-    0.729
+    0.703
 
     References
     ----------
@@ -913,13 +1148,19 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     ox = default_oxygenator(p, "vv") if oxygenator is None else _check_oxygenator(oxygenator)
     qec = checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0,
                   high=1.5 * ox.max_blood_flow_l_min)
-    rec = checked("recirculation", recirculation, "fraction 0..1", low=0.0, high=MAX_RECIRCULATION)
     s = fraction("shunt_fraction", shunt_fraction)
     sweep = (np.asarray(qec * _oxy.RATED_SWEEP_TO_BLOOD_FLOW_RATIO) if sweep_l_min is None
              else checked("sweep_l_min", sweep_l_min, "L/min", low=0.0, high=_SWEEP_MAX))
     co = checked("cardiac_output_l_min",
                  p.cardiac_output_l_min if cardiac_output_l_min is None else cardiac_output_l_min,
                  "L/min", low=_CO_RANGE[0], high=_CO_RANGE[1], low_inclusive=False)
+    if isinstance(recirculation, FlowDependentRecirculation):
+        try:
+            rec = recirculation._fraction(*np.broadcast_arrays(qec, co))
+        except ValueError:  # shapes that do not broadcast: reported below, by name
+            rec = np.asarray(0.0)
+    else:
+        rec = checked("recirculation", recirculation, "fraction 0..1", low=0.0, high=MAX_RECIRCULATION)
     hb, vo2, vco2, be, pb, f_i, f_d = _patient_inputs(
         p, hb_g_dl=hb_g_dl, vo2_ml_min=vo2_ml_min, vco2_ml_min=vco2_ml_min,
         base_excess_mmol_l=base_excess_mmol_l, barometric_pressure_mmhg=barometric_pressure_mmhg,
@@ -936,14 +1177,11 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
 
     P = _flat(shape, qec=qec, rec=rec, shunt=s, sweep=sweep, co=co, hb=hb, vo2=vo2, vco2=vco2,
               be=be, pb=pb, fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
-    if va is None:
-        P["va_ratio"] = np.full(P["qec"].size, lungs.normal_ventilation_perfusion_ratio(p))
-    else:
-        P["va"] = _flat(shape, va=va)["va"]
+    P["va"] = _ventilation(p, P, shape, va)
     P["qeff"] = np.minimum((1.0 - P["rec"]) * P["qec"], P["co"])
     with np.errstate(divide="ignore", invalid="ignore"):
         P["reff"] = np.where(P["qec"] > 0, 1.0 - P["qeff"] / np.where(P["qec"] > 0, P["qec"], 1.0), 0.0)
-    P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
+    _limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40 (the oxygenator and lungs at their
@@ -963,9 +1201,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     sol = _compiled_solution(ox, P, s_pre, pco2_0)
     if sol is None:
         x0 = np.stack([_guess_po2(s_pre, P["hb"], P["p50"], pco2_0, P["be"], P["t"]), pco2_0])
-        sol = _numpy_solution(ox, P, x0, ventilation_given=va is not None)
+        sol = _numpy_solution(ox, P, x0)
     else:
-        _check_solution(sol, P, ventilation_given=va is not None)
+        _check_solution(sol, P)
 
     arterial = _state(sol["art_po2"], sol["art_pco2"], P, shape)
     venous = _state(sol["ven_po2"], sol["ven_pco2"], P, shape)
@@ -977,10 +1215,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
                      np.where(perfused, sol["ec_pco2"], sol["pa_pco2"]), P, shape)
     tissue_o2 = 10.0 * P["co"] * (sol["a_o2c"] - sol["v_o2c"])
     tissue_co2 = 10.0 * P["co"] * (sol["v_co2c"] - sol["a_co2c"])
-    on = P["qec"] > 0
-    dp = np.zeros(P["qec"].size)
-    if np.any(on):
-        dp[on] = _oxy.pressure_drop_mmhg(ox, P["qec"][on], hb_g_dl=P["hb"][on], temperature_c=P["t"][on])
+    dp = _pressure_drop(ox, P)
 
     def r(a):
         return result(np.asarray(a, dtype=float).reshape(shape))
@@ -1008,6 +1243,12 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     )
 
 
+def _flag(values):
+    """Boolean of a reshaped 0/1 result: a bool for a scalar, else an array."""
+    flag = np.asarray(values) > 0.5
+    return bool(flag) if flag.ndim == 0 else flag
+
+
 def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
     """The result fields VV and VA share: gas flows, lungs, balances, membrane.
 
@@ -1016,11 +1257,24 @@ def _gas_exchange_fields(P, sol, tissue_o2, tissue_co2, dp, ox, r):
     the tissue exchange recomputed from the arterial and venous states;
     ``r`` reshapes a flat array to the result's shape.
     """
-    va_used = P["va"] if "va" in P else P["va_ratio"] * sol["qv"]
+    va_used = P["va"]
+    # Actual consumption: the O2 taken up where delivery limits it, else the
+    # demand (equal to the uptake to the solver's 1e-9).
+    uptake = sol["t_o2"] + sol["l_o2"]
+    limited = uptake < P["vo2"] * (1.0 - 1e-6)
+    vo2 = np.where(limited, uptake, P["vo2"])
+    accumulation = P["vco2"] - (sol["t_co2"] + sol["l_co2"])
+    accumulation = np.where(accumulation > 1e-6 * P["vco2"], accumulation, 0.0)
+    produced = P["vco2"]
     return dict(
         sweep_l_min=r(P["sweep"]),
-        vo2_ml_min=r(P["vo2"]),
-        vco2_ml_min=r(P["vco2"]),
+        vo2_ml_min=r(vo2),
+        vo2_demand_ml_min=r(P["vo2"]),
+        supply_limited=_flag(r(limited.astype(float))),
+        o2_deficit_ml_min=r(np.maximum(P["vo2"] - vo2, 0.0)),
+        vco2_ml_min=r(produced),
+        co2_accumulation_ml_min=r(accumulation),
+        paco2_rise_mmhg_min=r(tissues.APNOEIC_PACO2_RISE_MMHG_MIN * accumulation / P["vco2"]),
         o2_transfer_ml_min=r(sol["t_o2"]),
         co2_removal_ml_min=r(sol["t_co2"]),
         lung_o2_uptake_ml_min=r(sol["l_o2"]),

@@ -432,11 +432,15 @@ class TestProperties:
     @FAST
     @given(ox=device, frac=st.floats(min_value=0.2, max_value=1.3))
     def test_sweep_barely_changes_o2_transfer(self, ox, frac):
-        # Sweep acts on O2 only through the Bohr shift of the CO2 it removes.
+        # Sweep acts on O2 only through the Bohr shift of the CO2 it removes
+        # and the dilution of the gas by that CO2: from sweep = blood flow
+        # (at least 1 L/min) to 10 L/min the dilution falls from at most
+        # VCO2 / (2 x 1000 x sweep) (about 3-4 % here) to almost nothing.
         q = frac * ox.rated_flow_l_min
-        a = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=1.0, fdo2=1.0).o2_transfer_ml_min)
+        low = max(q, 1.0)
+        a = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=low, fdo2=1.0).o2_transfer_ml_min)
         b = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=10.0, fdo2=1.0).o2_transfer_ml_min)
-        assert abs(b - a) / a < 0.02
+        assert 0.0 <= (b - a) / a < 0.05
 
     @FAST
     @given(ox=device, frac=st.floats(min_value=0.3, max_value=1.5), s=st.floats(0.5, 6.0))
@@ -466,12 +470,24 @@ class TestProperties:
 
     @FAST
     @given(ox=device, frac=fractions_of_rated, h=st.floats(0.05, 0.95))
-    def test_lower_health_less_transfer_more_pressure_drop(self, ox, frac, h):
+    def test_lower_health_less_transfer_same_pressure_drop(self, ox, frac, h):
         sick = dataclasses.replace(ox, health=h)
         a, b = at_rated(ox, frac), at_rated(sick, frac)
-        assert float(b.o2_transfer_ml_min) < float(a.o2_transfer_ml_min)
+        # Far below rated flow both saturate the blood; the sick membrane
+        # removes less CO2, dilutes the gas less and may then add a hair more
+        # dissolved O2 (0.1 % allowed).
+        assert float(b.o2_transfer_ml_min) < 1.001 * float(a.o2_transfer_ml_min)
         assert float(b.co2_removal_ml_min) < float(a.co2_removal_ml_min)
-        assert float(b.pressure_drop_mmhg) == pytest.approx(float(a.pressure_drop_mmhg) / h, rel=1e-12)
+        assert float(b.pressure_drop_mmhg) == float(a.pressure_drop_mmhg)
+
+    @FAST
+    @given(ox=device, frac=fractions_of_rated, c=st.floats(0.05, 0.95))
+    def test_clot_less_transfer_more_pressure_drop(self, ox, frac, c):
+        clotted = dataclasses.replace(ox, clot_fraction=c)
+        a, b = at_rated(ox, frac), at_rated(clotted, frac)
+        assert float(b.o2_transfer_ml_min) < float(a.o2_transfer_ml_min)
+        assert float(b.outlet.po2_mmhg) < float(a.outlet.po2_mmhg)
+        assert float(b.pressure_drop_mmhg) == pytest.approx(float(a.pressure_drop_mmhg) / (1.0 - c), rel=1e-12)
 
     @FAST
     @given(ox=device, frac=st.floats(0.05, 1.5), sweep=st.floats(0.0, 20.0), fdo2=st.floats(0.21, 1.0),
@@ -564,8 +580,10 @@ class TestBehaviour:
         assert float(pressure_drop_mmhg(ADULT, 4.0, hb_g_dl=8.0)) == pytest.approx(
             float(pressure_drop_mmhg(ADULT, 4.0)) * mu)
         assert float(pressure_drop_mmhg(ADULT, 4.0, temperature_c=30.0)) > float(pressure_drop_mmhg(ADULT, 4.0))
-        clotted = dataclasses.replace(ADULT, health=0.4)
+        clotted = dataclasses.replace(ADULT, clot_fraction=0.6)
         assert float(pressure_drop_mmhg(clotted, 4.0)) == pytest.approx(float(pressure_drop_mmhg(ADULT, 4.0)) / 0.4)
+        wet = dataclasses.replace(ADULT, health=0.4)
+        assert float(pressure_drop_mmhg(wet, 4.0)) == float(pressure_drop_mmhg(ADULT, 4.0))
         assert np.shape(pressure_drop_mmhg(ADULT, np.array([1.0, 2.0]))) == (2,)
 
     def test_clot_signs(self):
@@ -573,7 +591,7 @@ class TestBehaviour:
         # membrane lung -> higher pressure drop, lower post-oxygenator PO2,
         # higher post-oxygenator PCO2.
         good = at_rated(ADULT, 0.7)
-        bad = at_rated(dataclasses.replace(ADULT, health=0.5), 0.7)
+        bad = at_rated(dataclasses.replace(ADULT, clot_fraction=0.5), 0.7)
         assert float(bad.pressure_drop_mmhg) > float(good.pressure_drop_mmhg)
         assert float(bad.outlet.po2_mmhg) < float(good.outlet.po2_mmhg)
         assert float(bad.outlet.pco2_mmhg) > float(good.outlet.pco2_mmhg)

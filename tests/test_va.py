@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ecmolib import oxygenator, patients, va
+from ecmolib import oxygenator, patients, tissues, va, vv
 
 ADULT = patients.ADULT
 FEW = settings(max_examples=10, deadline=None)
@@ -63,7 +63,7 @@ class TestAorta:
     def test_femoral_mixing_zone_by_hand(self):
         # Cumulative branch fractions from the root: coronary 0.04,
         # brachiocephalic 0.142, left carotid 0.1852, left subclavian 0.244,
-        # thoracic 0.269, visceral 0.717, lower limbs 1. The native share of
+        # thoracic 0.319, visceral 0.767, lower limbs 1. The native share of
         # systemic flow falls in one interval -> that branch is the meeting.
         shares = np.array([0.0, 0.03, 0.10, 0.16, 0.20, 0.255, 0.50, 0.80])
         expected = ["aortic_root", "aortic_root", "proximal_arch", "mid_arch", "distal_arch",
@@ -83,6 +83,25 @@ class TestAorta:
 
 
 class TestPublished:
+    def test_watershed_by_ecmo_share(self):
+        # CFD of femoral VA ECMO: the watershed lies in the arch when ECMO
+        # carries >= 90 % of systemic flow (Nezami et al., ASAIO J 2021;
+        # Stevens et al. 2017; Prisco et al. 2021) and in the descending
+        # thoracic aorta at 50-75 % (Nezami 2021, Stevens 2017; the figures
+        # come from this project's design brief and could not be checked
+        # against the papers). The branch-filling model reaches the
+        # descending thoracic aorta for ECMO shares of 68-76 %: tested at
+        # 70 and 75 %; at 50 % it places the watershed in the abdominal
+        # aorta (a known deviation, see va.BRANCH_FLOW_FRACTIONS).
+        share = np.array([0.70, 0.75, 0.90, 0.95])
+        r = va.steady_state(ADULT, 5.0 * share, native_output_l_min=5.0 * (1.0 - share))
+        assert list(r.mixing_zone[:2]) == ["descending_thoracic"] * 2
+        assert all(z in ("proximal_arch", "mid_arch", "distal_arch") for z in r.mixing_zone[2:])
+        starts = dict(zip(va.SEGMENTS, va.SEGMENT_STARTS))
+        assert np.all(r.mixing_zone_position[2:] < starts["descending_thoracic"])
+        assert np.all((r.mixing_zone_position[:2] > starts["descending_thoracic"])
+                      & (r.mixing_zone_position[:2] < starts["abdominal_aorta"]))
+
     def test_watershed_moves_from_arch_into_thoracic_aorta(self):
         # CFD of the ECMO-failing heart circulation ("A Computational Fluid
         # Dynamics Study of the Extracorporeal Membrane Oxygenation-Failing
@@ -197,18 +216,16 @@ class TestMassBalance:
         # (required; the solver reaches ~1e-9), with the tissue terms
         # recomputed from the reported streams.
         p, qec, kw = case
-        try:
-            r = va.steady_state(p, qec, **kw)
-        except ValueError as err:
-            assume("no steady state" not in str(err))
-            raise
+        r = va.steady_state(p, qec, **kw)  # inside the ranges: never an exception
         qn, qs = r.native_output_l_min, r.systemic_flow_l_min
         cn, cp, cv = r.native_arterial, r.post_oxygenator, r.venous
         tissue_o2 = 10.0 * (qn * cn.o2_content_ml_dl + qec * cp.o2_content_ml_dl - qs * cv.o2_content_ml_dl)
         tissue_co2 = 10.0 * (qs * cv.co2_content_ml_dl - qn * cn.co2_content_ml_dl - qec * cp.co2_content_ml_dl)
         assert np.allclose(tissue_o2, r.vo2_ml_min, rtol=1e-3, atol=0)
         assert np.allclose(r.o2_transfer_ml_min + r.lung_o2_uptake_ml_min, tissue_o2, rtol=1e-3, atol=0)
-        assert np.allclose(tissue_co2, r.vco2_ml_min, rtol=1e-3, atol=0)
+        # (CO2 that cannot be cleared accumulates: the tissues then add
+        # VCO2 minus the accumulation to the blood.)
+        assert np.allclose(tissue_co2, r.vco2_ml_min - r.co2_accumulation_ml_min, rtol=1e-3, atol=0)
         assert np.allclose(r.co2_removal_ml_min + r.lung_co2_output_ml_min, tissue_co2, rtol=1e-3, atol=0)
         assert np.all(np.abs(r.o2_balance_residual_ml_min) < 1e-6 * r.vo2_ml_min)
         # DO2 by hand, and every region between the two sources by content.
@@ -217,8 +234,10 @@ class TestMassBalance:
             phi = r.region_native_fraction[region]
             c = phi * cn.o2_content_ml_dl + (1 - phi) * cp.o2_content_ml_dl
             so2 = np.asarray(r.region_so2[region])
-            lo = np.minimum(cn.so2, cp.so2) - 1e-12
-            hi = np.maximum(cn.so2, cp.so2) + 1e-12
+            # (1e-9: each stream is inverted from its contents on its own, to
+            # about 1e-10 in pH by the compiled solver)
+            lo = np.minimum(cn.so2, cp.so2) - 1e-9
+            hi = np.maximum(cn.so2, cp.so2) + 1e-9
             assert np.all((so2 >= lo) & (so2 <= hi))
             assert np.all(np.isfinite(c))
 
@@ -325,7 +344,84 @@ class TestBadInput:
         with pytest.raises(ValueError, match="broadcast"):
             va.steady_state(ADULT, np.array([3.0, 4.0]), native_output_l_min=np.array([0.5, 1.0, 1.5]))
 
-    def test_no_steady_state(self):
-        # Dead lungs and 1 L/min of ECMO flow cannot supply VO2 250 mL/min.
-        with pytest.raises(ValueError, match="no steady state"):
-            va.steady_state(ADULT, 1.0, native_output_l_min=1.0, shunt_fraction=1.0)
+    def test_supply_limited_instead_of_no_steady_state(self):
+        # Dead lungs and 1 L/min of ECMO flow cannot supply VO2 250 mL/min:
+        # consumption falls to the maximum extraction (ecmolib.tissues) of
+        # the delivery, and O2 is conserved (solver tolerance 1e-9).
+        r = va.steady_state(ADULT, 1.0, native_output_l_min=1.0, shunt_fraction=1.0)
+        assert r.supply_limited
+        uptake = float(r.o2_transfer_ml_min + r.lung_o2_uptake_ml_min)
+        assert float(r.vo2_ml_min) == pytest.approx(uptake, rel=1e-8)
+        assert float(r.vo2_ml_min / r.do2_ml_min) == pytest.approx(tissues.MAX_O2_EXTRACTION, rel=1e-7)
+        assert float(r.o2_deficit_ml_min) == pytest.approx(ADULT.vo2_ml_min - uptake, rel=1e-8)
+
+
+class TestVentilation:
+    def test_ventilation_is_the_patients_not_the_blood_flows(self):
+        # The default alveolar ventilation is the patient's own (healthy V/Q
+        # x resting output x (1 - shunt)), the same at every native output.
+        qn = np.array([0.5, 1.0, 2.0, 4.0])
+        r = va.steady_state(ADULT, 4.0, native_output_l_min=qn)
+        np.testing.assert_allclose(r.alveolar_ventilation_l_min, r.alveolar_ventilation_l_min[0])
+        # ... so the less blood crosses the lungs, the lower its PCO2
+        # (over-ventilated native blood), below the mixed venous PCO2.
+        assert np.all(np.diff(r.native_pco2_mmhg) > 0)
+        assert np.all(r.native_pco2_mmhg < r.venous.pco2_mmhg)
+        np.testing.assert_allclose(r.native_pco2_mmhg, r.native_arterial.pco2_mmhg)
+
+
+class TestMixingZonePosition:
+    @FEW
+    @given(qec=st.floats(0.5, 6.0), cannulation=st.sampled_from(va.CANNULATIONS))
+    def test_moves_continuously_away_from_the_heart(self, qec, cannulation):
+        # More native output never moves the meeting point towards the valve,
+        # and a small change in flow moves it a little (no jumps): steps of
+        # 0.001 L/min move it by less than 0.01 of the aorta.
+        qn = np.linspace(0.0, 6.0, 6001)
+        r = va.steady_state(ADULT, qec, native_output_l_min=qn, cannulation=cannulation)
+        pos = np.asarray(r.mixing_zone_position)
+        assert np.all((pos >= 0.0) & (pos <= 1.0))
+        assert np.all(np.diff(pos) >= -1e-12)
+        if cannulation == "femoral":
+            assert np.max(np.abs(np.diff(pos))) < 0.01
+        # The named segment contains the position.
+        starts = np.array(va.SEGMENT_STARTS)
+        idx = np.array([va.SEGMENTS.index(z) for z in np.ravel(r.mixing_zone)])
+        assert np.all(pos >= starts[idx] - 1e-12)
+
+    def test_carotid_return_feeds_the_right_arm_first(self):
+        # Neonatal neck circuit: return through the right common carotid into
+        # the brachiocephalic trunk; the right radial artery sees ECMO blood,
+        # the coronaries the heart's.
+        r = va.steady_state(patients.NEONATE, 0.35, native_output_l_min=0.1, cannulation="carotid",
+                            shunt_fraction=0.8)
+        assert float(r.region_native_fraction["right_arm"]) == 0.0
+        assert float(r.region_native_fraction["coronary"]) == 1.0
+        assert r.mixing_zone == "proximal_arch"
+        assert float(r.sao2_right_radial) > float(r.region_so2["coronary"])
+
+
+class TestCompiledSolver:
+    @pytest.mark.parametrize("cannulation", va.CANNULATIONS)
+    def test_agrees_with_the_numpy_solver(self, cannulation, monkeypatch):
+        # The compiled per-element solver and the numpy reference close the
+        # same balances to 1e-9 of VO2 and VCO2: the states agree to 1e-7
+        # relative (floors as in test_vv: 1e-6 mmHg, 1e-8 saturation), over a
+        # grid that includes supply-limited corners (no native output, little
+        # ECMO flow) and strongly over-ventilated native blood.
+        qec = np.linspace(0.5, 6.0, 12)
+        qn = np.linspace(0.0, 5.0, 9)[:, None]
+        kw = dict(native_output_l_min=qn, shunt_fraction=0.6, fio2=0.4, cannulation=cannulation)
+        fast = va.steady_state(ADULT, qec, **kw)
+        monkeypatch.setattr(vv, "_USE_COMPILED", False)
+        ref = va.steady_state(ADULT, qec, **kw)
+        for name, atol in (("svo2", 1e-8), ("sao2_right_radial", 1e-8), ("vo2_ml_min", 1e-6),
+                           ("o2_transfer_ml_min", 1e-6), ("co2_removal_ml_min", 1e-6),
+                           ("native_pco2_mmhg", 1e-6), ("do2_ml_min", 1e-6)):
+            np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-7, atol=atol,
+                                       err_msg=name)
+        for region in REGION_KEYS:
+            np.testing.assert_allclose(fast.region_so2[region], ref.region_so2[region], rtol=1e-7, atol=1e-8)
+            np.testing.assert_allclose(fast.region_po2_mmhg[region], ref.region_po2_mmhg[region], rtol=1e-7,
+                                       atol=1e-6)
+        np.testing.assert_array_equal(fast.supply_limited, ref.supply_limited)

@@ -112,7 +112,10 @@ def test_two_knobs_fdo2_moves_po2_and_sweep_moves_pco2(adult_inlet):
     d_po2_sweep = abs(po2[1, 1] - po2[1, 0])
     d_pco2_sweep = abs(pco2[1, 1] - pco2[1, 0])
     d_pco2_fdo2 = abs(pco2[1, 0] - pco2[0, 0])
-    assert d_po2_fdo2 > 50 * d_po2_sweep
+    # Sweep moves the PO2 only through the Bohr shift and the dilution of the
+    # gas by the CO2 it removes (about 3 % of the gas PO2 at 2 L/min, so
+    # about 15 mmHg of 460): FdO2 0.6 -> 1.0 moves it more than 20 times as much.
+    assert d_po2_fdo2 > 20 * d_po2_sweep
     assert d_pco2_sweep > 5 * d_pco2_fdo2
     # Directions: more FdO2 -> higher PO2; more sweep -> lower PCO2.
     assert po2[1, 0] > po2[0, 0] and pco2[1, 1] < pco2[1, 0]
@@ -125,12 +128,12 @@ def test_failing_membrane_signs(adult_inlet):
     assert np.all(np.diff(t.outlet_po2_mmhg) < 0)
     assert np.all(np.diff(t.outlet_pco2_mmhg) > 0)
     assert np.all(np.diff(t.pressure_drop_mmhg) > 0)
-    # Resistance of the open fraction: the drop scales as 1/health at fixed flow (model statement).
+    # Resistance of the open fraction: the drop scales as 1/(open fraction) at fixed flow (model statement).
     np.testing.assert_allclose(t.pressure_drop_mmhg * h, t.pressure_drop_mmhg[0], rtol=1e-12)
     # Post-oxygenator PO2 is the sensitive sign: it falls by more than half
-    # while the SO2 still reads 97 % or more.
-    i = 2  # health 0.6
-    assert t.outlet_po2_mmhg[i] < 0.5 * t.outlet_po2_mmhg[0] and t.outlet_so2[i] > 0.97
+    # while the SO2 still reads 96 % or more (the claim of lesson 02).
+    i = 2  # 60 % of the bundle open
+    assert t.outlet_po2_mmhg[i] < 0.5 * t.outlet_po2_mmhg[0] and t.outlet_so2[i] > 0.96
 
 
 def _figure(figsize=None):

@@ -11,8 +11,9 @@ moves lines and markers:
   few blood flows, with the plateau (:func:`co2_sweep_explorer`);
 * **two knobs**: FdO2 and sweep moving the post-oxygenator PO2 and PCO2
   (:func:`two_knobs_explorer`);
-* **failing membrane**: the membrane ``health`` moving post-oxygenator PO2,
-  PCO2 and the pressure drop at a fixed flow (:func:`failing_membrane_explorer`).
+* **failing membrane**: the open (unclotted) part of the bundle, the
+  membrane function ``1 - clot_fraction``, moving post-oxygenator PO2, PCO2
+  and the pressure drop at a fixed flow (:func:`failing_membrane_explorer`).
 
 Plus a schematic of the membrane lung (:func:`draw_membrane_schematic`). No
 physiology lives here: every number comes from :mod:`ecmolib.oxygenator`
@@ -876,12 +877,13 @@ def two_knobs_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
 
 @dataclass(frozen=True)
 class HealthTable:
-    """Exchange and pressure drop over a grid of membrane function (``health``).
+    """Exchange and pressure drop over a grid of membrane function.
 
     Attributes
     ----------
     health : numpy.ndarray
-        Fraction of the membrane that works (1 = new).
+        Membrane function: the fraction of the fibre bundle still open,
+        ``1 - clot_fraction`` of :class:`ecmolib.oxygenator.Oxygenator` (1 = new).
     blood_flow_l_min, sweep_l_min, fdo2 : float
         The fixed settings.
     inlet : ecmolib.blood.BloodGas
@@ -908,8 +910,9 @@ class HealthTable:
 def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_l_min, fdo2) -> HealthTable:
     """Post-oxygenator blood and pressure drop as the membrane fails.
 
-    One :func:`ecmolib.oxygenator.exchange` call per value of ``health``
-    (a field of the device, set with :func:`dataclasses.replace`).
+    One :func:`ecmolib.oxygenator.exchange` call per value of ``health``,
+    the open part of a clotting bundle (the device's ``clot_fraction`` set to
+    ``1 - health`` with :func:`dataclasses.replace`).
 
     Parameters
     ----------
@@ -918,7 +921,7 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
     inlet : ecmolib.blood.BloodGas
         Pre-oxygenator blood (scalar).
     health : array_like
-        Fractions of the membrane that work, each in (0, 1].
+        Fractions of the bundle still open, each in (0, 1].
     blood_flow_l_min, sweep_l_min, fdo2 : float
         Blood flow [L/min], sweep [L/min] and sweep O2 fraction.
 
@@ -928,7 +931,7 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
     """
     ox = _check_oxygenator(oxygenator)
     h = np.asarray(health, dtype=float)
-    rows = [_ox.exchange(dataclasses.replace(ox, health=float(x)), inlet, blood_flow_l_min,
+    rows = [_ox.exchange(dataclasses.replace(ox, clot_fraction=1.0 - float(x)), inlet, blood_flow_l_min,
                          sweep_l_min=sweep_l_min, fdo2=fdo2) for x in h]
 
     def col(get):

@@ -181,7 +181,7 @@ def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     ------
     ValueError
         For an unknown setting, or from :func:`ecmolib.vv.steady_state`
-        (bad values, or no steady state).
+        (values outside their ranges).
 
     Examples
     --------
@@ -832,17 +832,11 @@ def _haemoglobin_table(patient, hbs, flows, iso_sao2, scenario):
     h, q = np.array(hbs), np.array(flows)
     state = scenario_state(patient, **{**s, "hb_g_dl": h[:, None], "ecmo_flow_l_min": q[None, :]})
     r = readout(state, shunt_fraction=s["shunt_fraction"])
-    # The equal-saturation line on a finer flow grid reaching lower flows:
-    # down to 1 L/min below the slider's lowest flow, or as far down as every
-    # Hb of the grid still has a steady state (tried in 0.25 L/min steps).
-    for floor in np.arange(max(q[0] - 1.0, 0.5), q[0] + 1e-9, 0.25):
-        fine = np.round(np.arange(floor, q[-1] + 1e-9, 0.05), 10)
-        try:
-            fine_state = scenario_state(patient, **{**s, "hb_g_dl": h[:, None], "ecmo_flow_l_min": fine[None, :]})
-            break
-        except ValueError:
-            if floor >= q[0] - 1e-9:
-                raise
+    # The equal-saturation line on a finer flow grid reaching beyond the
+    # slider's flows: up to 1 L/min (at most half the flow) below the lowest
+    # and above the highest (every state exists: low flows are supply-limited).
+    fine = np.linspace(max(q[0] - 1.0, 0.5 * q[0]), q[-1] + min(1.0, 0.5 * q[-1]), 121)
+    fine_state = scenario_state(patient, **{**s, "hb_g_dl": h[:, None], "ecmo_flow_l_min": fine[None, :]})
     sat = np.maximum.accumulate(np.asarray(fine_state.sao2), axis=1)  # monotone for interpolation
     iso_q = _iso_line(sat, np.broadcast_to(fine, sat.shape), iso_sao2)
     iso_do2 = _iso_line(sat, np.asarray(fine_state.do2_ml_min), iso_sao2)
@@ -853,8 +847,8 @@ def _haemoglobin_table(patient, hbs, flows, iso_sao2, scenario):
 def haemoglobin_table(patient, hbs_g_dl, flows_l_min, *, iso_sao2=0.85, **scenario) -> HaemoglobinTable:
     """VV steady states over a grid of haemoglobin and ECMO flow (cached), with an equal-SaO2 line.
 
-    The equal-saturation line comes from a second grid reaching 1 L/min
-    below the lowest flow (every point of which must have a steady state).
+    The equal-saturation line comes from a second grid reaching up to 1
+    L/min beyond the lowest and the highest flow.
 
     Parameters
     ----------
