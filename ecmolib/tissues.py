@@ -89,15 +89,17 @@ MAX_O2_EXTRACTION = 0.7
 NORMAL_PAO2_MMHG = 100.0
 NORMAL_PACO2_MMHG = 40.0
 
-_FLOW_RANGE_L_MIN = (0.0, 40.0)  # > 0; as ecmolib.patients.Patient.cardiac_output_l_min
+# Blood flows [L/min]: above zero (a microlitre a minute at least: the
+# balances divide by the flow) up to the largest cardiac output of
+# ecmolib.patients.Patient.
+_FLOW_RANGE_L_MIN = (1e-6, 40.0)
 _GAS_RANGE_ML_MIN = (0.0, 6000.0)  # as ecmolib.patients.Patient.vo2_ml_min and vco2_ml_min
 _CONTENT_MAX_ML_DL = 40.0  # above any blood (Hb 25 g/dL at PO2 1000 mmHg holds 36.5 mL/dL)
 _MAX_EXTRACTION_HIGH = 0.9  # no whole body extracts more (Ronco 1993: maximal 0.74-0.80)
 
 
 def _flow(name, value):
-    return _v.checked(name, value, "L/min", low=_FLOW_RANGE_L_MIN[0], high=_FLOW_RANGE_L_MIN[1],
-                      low_inclusive=False)
+    return _v.checked(name, value, "L/min", low=_FLOW_RANGE_L_MIN[0], high=_FLOW_RANGE_L_MIN[1])
 
 
 def _content(name, value):
@@ -195,7 +197,7 @@ def o2_delivery_ml_min(cardiac_output_l_min, cao2_ml_dl):
     Parameters
     ----------
     cardiac_output_l_min : float or array_like
-        Cardiac output (or any blood flow) [L/min]; valid (0, 40].
+        Cardiac output (or any blood flow) [L/min]; valid [1e-6, 40].
     cao2_ml_dl : float or array_like
         Arterial O2 content [mL O2/dL]; valid [0, 40].
 
@@ -242,7 +244,7 @@ def fick_vo2_ml_min(cardiac_output_l_min, cao2_ml_dl, cvo2_ml_dl):
     Parameters
     ----------
     cardiac_output_l_min : float or array_like
-        Cardiac output (or any blood flow) [L/min]; valid (0, 40].
+        Cardiac output (or any blood flow) [L/min]; valid [1e-6, 40].
     cao2_ml_dl : float or array_like
         Arterial O2 content [mL/dL]; valid [0, 40].
     cvo2_ml_dl : float or array_like
@@ -348,7 +350,7 @@ def venous_blood(arterial, flow_l_min, *, vo2_ml_min, vco2_ml_min) -> blood.Bloo
         Blood entering the tissues (scalar or array state).
     flow_l_min : float or array_like
         Blood flow through the tissues (cardiac output for the whole body)
-        [L/min]; valid (0, 40].
+        [L/min]; valid [1e-6, 40].
     vo2_ml_min : float or array_like
         O2 the tissues take up [mL/min]; valid [0, 6000] and below the O2
         delivered, ``10 * flow_l_min * arterial.o2_content_ml_dl``.
@@ -511,7 +513,7 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
     hb_g_dl : float or array_like, optional
         Haemoglobin [g/dL] instead of the patient's; valid (0, 25].
     cardiac_output_l_min : float or array_like, optional
-        Cardiac output [L/min] instead of the patient's; valid (0, 40].
+        Cardiac output [L/min] instead of the patient's; valid [1e-6, 40].
     pao2_mmhg : float or array_like, optional
         Arterial PO2 [mmHg]; valid (0, 1000]. Default 100
         (:data:`NORMAL_PAO2_MMHG`, a healthy adult breathing air).
@@ -579,8 +581,8 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
               patient.cardiac_output_l_min if cardiac_output_l_min is None else cardiac_output_l_min)
     demand = _gas("vo2_demand_ml_min", patient.vo2_ml_min if vo2_demand_ml_min is None else vo2_demand_ml_min,
                   low_inclusive=False)
-    e_max = float(_v.checked("max_extraction", max_extraction, "fraction 0..1", low=0.0, high=_MAX_EXTRACTION_HIGH,
-                             low_inclusive=False))
+    e_max = _v.scalar("max_extraction", max_extraction, "fraction 0..1", 0.0, _MAX_EXTRACTION_HIGH,
+                      low_inclusive=False)
     pao2 = _v.checked("pao2_mmhg", pao2_mmhg, "mmHg", low=0.0, high=1000.0, low_inclusive=False)
     paco2 = _v.checked("paco2_mmhg", paco2_mmhg, "mmHg", low=0.0, high=200.0, low_inclusive=False)
     arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
