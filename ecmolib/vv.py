@@ -79,7 +79,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecmolib import blood, lungs, patients, tissues
+from ecmolib import _jit, blood, lungs, patients, tissues
 from ecmolib import oxygenator as _oxy
 from ecmolib._validation import checked, fraction, result
 
@@ -947,7 +947,7 @@ def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
     regions' arterial blood (list of flat arrays); ``P["co"]`` then holds the
     native output and there is no recirculation.
     """
-    if not _USE_COMPILED:
+    if not (_USE_COMPILED and _jit.AVAILABLE):   # without numba: the numpy solver
         return None
     from ecmolib import _vv_compiled as vc
 
