@@ -119,6 +119,7 @@ _WATER = _oxy.WATER_VAPOUR_PRESSURE_MMHG
 _RER = lungs.RESPIRATORY_EXCHANGE_RATIO
 _QV_MIN = lungs._QV_MIN_L_MIN
 _PO2_FLOOR = lungs._PO2_FLOOR_MMHG
+_QEC_MIN = lungs._QEC_MIN_L_MIN
 _RTOL = lungs._BALANCE_RTOL
 _FD_STEP = lungs._FD_STEP
 _REFRESH_RATIO = lungs._REFRESH_RATIO
@@ -595,7 +596,7 @@ def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     col[O_PRE_PO2], col[O_PRE_PCO2], col[O_PRE_PH] = po2, pco2, ph
     col[O_PRE_SO2], col[O_PRE_O2C], col[O_PRE_CO2C] = so2, c_o2, c_co2
     q = e[I_QEC]
-    if q > 0.0:
+    if q > _QEC_MIN:
         t_o2, t_co2, ok = _exchange(pco2, ph, so2, c_o2, c_co2, hb, p50, be, t, q, e[I_SWEEP], e[I_FDO2],
                                     e[I_PB], ox[0], ox[1], ox[2], ox[3], ox[4], ox[5], guesses, col)
         if not ok:
@@ -603,7 +604,7 @@ def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     else:
         t_o2, t_co2 = 0.0, 0.0
     co, qeff, reff = e[I_CO], e[I_QEFF], e[I_REFF]
-    back = reff / (10.0 * qeff) if qeff > 0.0 else 0.0
+    back = reff / (10.0 * qeff) if qeff > _QEC_MIN else 0.0
     v_o2 = c_o2 - back * t_o2
     v_co2 = c_co2 + back * t_co2
     if e[I_MODE] == VA:  # the venous blood goes to the lungs; ECMO blood to the arteries
@@ -784,7 +785,7 @@ def _copy(col, src, dst, n):
 @register_jitable
 def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
-    if e[I_QEC] > 0.0:
+    if e[I_QEC] > _QEC_MIN:
         guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
         if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, O_POST_SO2, e, guesses, G_INV_POST, box):
             return False

@@ -593,6 +593,10 @@ _FD_STEP = 1e-6
 #: residual fell by less than this factor in the last (Broyden-updated) step.
 _REFRESH_RATIO = 0.5
 _PO2_FLOOR_MMHG = 0.01  # lowest venous PO2 the solver explores (SO2 ~ 1e-7)
+#: Pump flows below this [L/min] exchange nothing in the steady states (as
+#: sweeps below about 1e-9 L/min in the oxygenator): no division by a
+#: vanishing flow.
+_QEC_MIN_L_MIN = 1e-9
 
 
 def _ph_from_pco2(pco2, hb, be):

@@ -375,9 +375,10 @@ def _native_fractions(qn, qec, cannulation):
     zone = np.zeros(n, dtype=int)
     if cannulation == "femoral":
         cum = np.cumsum(d, axis=1)
-        # first branch the native output cannot fill (strictly); it exists
-        # because the ECMO flow is positive
-        k = np.argmax(cum > qn[:, None] * (1.0 + 1e-12), axis=1)
+        # first branch the native output cannot fill (strictly); the last one
+        # if the ECMO flow is too small to tell (below 1e-12 of the output)
+        short = cum > qn[:, None] * (1.0 + 1e-12)
+        k = np.where(short.any(axis=1), np.argmax(short, axis=1), d.shape[1] - 1)
         before = np.take_along_axis(cum, k[:, None], axis=1)[:, 0] - d[np.arange(n), k]
         cols = np.arange(d.shape[1])[None, :]
         phi = np.where(cols < k[:, None], 1.0, 0.0)

@@ -640,7 +640,7 @@ def _exchange_points(ox, inlet, P, idx):
     po2_out = np.array(po2, dtype=float)
     pco2_out = np.array(pco2, dtype=float)
     dp = np.zeros(m)
-    on = q > 0
+    on = q > lungs._QEC_MIN_L_MIN
     if np.any(on):
         sel = (lambda a: a) if np.all(on) else (lambda a: a[on])
         ex = _oxy._exchange_flat(
@@ -842,8 +842,8 @@ def _vv_evaluate(ox, P):
         t_o2, t_co2, post_po2, post_pco2, dp = _exchange_points(
             ox, (po2, pco2, ph, so2, cpre_o2, cpre_co2), P, idx)
         co, qeff, reff = P["co"][idx], P["qeff"][idx], P["reff"][idx]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            back = np.where(qeff > 0, reff / (10.0 * np.where(qeff > 0, qeff, 1.0)), 0.0)
+        on = qeff > lungs._QEC_MIN_L_MIN  # below it nothing is exchanged
+        back = np.where(on, reff / (10.0 * np.where(on, qeff, 1.0)), 0.0)
         v_o2 = cpre_o2 - back * t_o2
         v_co2 = cpre_co2 + back * t_co2
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
