@@ -1191,9 +1191,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     c_post = _post_guess(P)
     w_ml = P["qeff"] * P["shunt"]
     denom = 10.0 * (w_ml + qv)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cv = np.where(denom > 0, (10.0 * w_ml * c_post + 10.0 * qv * c_ec - P["vo2"]) / np.where(
-            denom > 0, denom, 1.0), 0.6 * blood.HUFNER_ML_PER_G * P["hb"])
+    flowing = denom > 1e-9   # vanishing flows (a subnormal number would overflow here)
+    cv = np.where(flowing, (10.0 * w_ml * c_post + 10.0 * qv * c_ec - P["vo2"]) / np.where(
+        flowing, denom, 1.0), 0.6 * blood.HUFNER_ML_PER_G * P["hb"])
     sv = np.clip(cv / (blood.HUFNER_ML_PER_G * P["hb"]), 0.05, 0.95)
     s_pre = np.minimum((1.0 - P["reff"]) * sv + P["reff"], 0.97)
     pco2_0 = np.clip(np.full(sv.size, 50.0), P["pco2_lo"], P["pco2_hi"])
