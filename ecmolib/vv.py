@@ -1104,9 +1104,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         answer: O2 that cannot be delivered lowers the consumption
         (``supply_limited``, ``o2_deficit_ml_min``) and CO2 that cannot be
         cleared is reported as accumulating (``co2_accumulation_ml_min``,
-        ``paco2_rise_mmhg_min``). (A sweep so high for a tiny blood flow
-        that the oxygenator outlet would leave the blood model's pH range
-        still raises, naming ``sweep_l_min``.)
+        ``paco2_rise_mmhg_min``). Blood that would leave the blood model's
+        pH range (a sweep far above a small blood flow, over-ventilated
+        native lungs) is held at its edge, pH 7.8 or 6.8 / PCO2 200 mmHg.
 
     Notes
     -----
