@@ -137,16 +137,17 @@ _XTOL_W = 1e-10
 
 # Rows of the input table (one column per element).
 (I_QEC, I_QEFF, I_REFF, I_SHUNT, I_SWEEP, I_CO, I_HB, I_P50, I_BE, I_T, I_VO2, I_VCO2, I_PB,
- I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_PH_CEIL, I_X0_SO2, I_X0_PCO2, I_MODE) = range(22)
+ I_FIO2, I_FDO2, I_VA, I_EMAX, I_PCO2_CEIL, I_PH_CEIL, I_PCO2_FLOOR, I_PH_FLOOR, I_X0_SO2, I_X0_PCO2,
+ I_MODE) = range(24)
 #: VA mode (I_MODE = 1): I_CO holds the native output (the lungs' blood
 #: flow), no recirculation, and rows I_PHI + k the native fraction of the
 #: arterial blood of region k (ecmolib.va.REGIONS order).
 N_REGIONS = 5
-I_PHI = 22
+I_PHI = 24
 N_IN = I_PHI + N_REGIONS
 VV, VA = 0.0, 1.0
 #: Inputs compared between neighbours for a warm start (all but the cold guess).
-_N_COMPARED = I_PH_CEIL + 1
+_N_COMPARED = I_PH_FLOOR + 1
 
 #: Rows of the output table: the solution's streams (contents in mL/dL,
 #: pressures in mmHg, flows of gas in mL/min), the element's status
@@ -481,10 +482,15 @@ def _exchange(pco2_in, ph_in, so2_in, o2c_in, co2c_in, hb, p50, be, t, q, sweep,
         if not ph_in < x0 < _PH_MAX:
             x0 = min(ph_in + 0.02, 0.5 * (ph_in + _PH_MAX))
         x, ok, slope = _co2_outlet_ph(args, x0, ph_in, _PH_MAX, True, _XTOL_PH, guesses[G_SL_CO2X])
-        if not ok:
+        beyond = not ok and _co2_balance(_PH_MAX, args) < 0.0
+        if not ok and not beyond:
             return 0.0, 0.0, False
-        guesses[G_PH_CO2X], guesses[G_SL_CO2X] = x, slope
-        removal = _co2_terms(x, *args)[1]
+        if beyond:  # outlet held at pH 7.8 (oxygenator._co2_exchange with hold)
+            x = _PH_MAX
+        else:
+            guesses[G_PH_CO2X], guesses[G_SL_CO2X] = x, slope
+        loss, removed = _co2_terms(x, *args)
+        removal = loss if beyond else removed
         ph_est = x
         pco2_est = max(_pco2_at_ph(ph_est, hb, be), 0.0)
 
@@ -620,8 +626,9 @@ def _evaluate(po2, ph, e, ox, guesses, col, ph_lo):
     if e[I_MODE] == VA:  # plus the post-oxygenator blood
         do2 += 10.0 * q * c_o2 + t_o2
     ceiling = _co2_douglas(e[I_PCO2_CEIL], e[I_PH_CEIL], so2, hb, t)  # as vv._residuals
+    floor = _co2_douglas(e[I_PCO2_FLOOR], e[I_PH_FLOOR], so2, hb, t)
     f_o2, f_co2 = _balance_residuals(t_o2 + l_o2, t_co2 + l_co2, do2, e[I_VO2],
-                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, v_co2, ceiling)
+                                     e[I_VCO2], e[I_EMAX], po2, _PO2_FLOOR, v_co2, ceiling, c_co2, floor)
     return f_o2, f_co2, True
 
 

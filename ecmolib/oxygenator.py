@@ -627,12 +627,15 @@ def _co2_terms(x, ph_in, q, g, k, p_in, c_in, a, beta, s, k1, k0, gg):
     return 10.0 * q * (c_in - c), eps * cmin * p_in
 
 
-def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
+def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k, hold=False):
     """CO2 removal [mL/min] and the outlet pH/PCO2 estimate (at inlet SO2).
 
     Effectiveness-NTU with the blood capacity rate from the secant slope of
     the CO2 content curve between inlet and outlet: the outlet pH x solves
-    10 Q (C(pH_in) - C(x)) = eps(NTU, Cr) C_min PCO2_in.
+    10 Q (C(pH_in) - C(x)) = eps(NTU, Cr) C_min PCO2_in. Where the outlet
+    would pass the blood model's pH 7.8, a ValueError names the sweep; with
+    ``hold`` (the steady states) the outlet is held at pH 7.8 instead and
+    the removal is what the blood gives up to get there.
     """
     arrays = np.broadcast_arrays(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k)
     pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k = (np.array(a, dtype=float) for a in arrays)
@@ -655,16 +658,23 @@ def _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, q, sweep, pb, k):
         lo = sub[0]
         hi = np.full(lo.shape, blood._PH_MAX)
         f_hi = balance(hi, *sub)
-        if np.any(f_hi < 0):
-            bad = np.flatnonzero(f_hi < 0)[0]
+        beyond = f_hi < 0
+        if np.any(beyond) and not hold:
+            bad = np.flatnonzero(beyond)[0]
             q_b, s_b = sub[1][bad], float(sweep[active][bad])
             raise ValueError(
                 f"sweep_l_min [L/min] = {s_b:g} with blood_flow_l_min [L/min] = {q_b:g} removes so "
                 f"much CO2 that the outlet pH would exceed {blood._PH_MAX} (outlet PCO2 below the "
                 f"blood model's range); lower sweep_l_min or raise blood_flow_l_min"
             )
-        x = _solve1d(balance, np.minimum(lo + 0.02, 0.5 * (lo + hi)), lo, hi, sub)
-        removal[active] = _co2_terms(x, *sub)[1]  # the exchanger's removal at the solution
+        x = np.array(hi)
+        inside = ~beyond
+        if np.any(inside):
+            part = tuple(a[inside] for a in sub)
+            x[inside] = _solve1d(balance, np.minimum(lo[inside] + 0.02, 0.5 * (lo[inside] + hi[inside])),
+                                 lo[inside], hi[inside], part)
+        loss, removed = _co2_terms(x, *sub)
+        removal[active] = np.where(beyond, loss, removed)  # the exchanger's removal at the solution
         ph_out[active] = x
     pco2_out = np.where(active, np.maximum(blood._pco2_at_ph(ph_out, hb, be), 0.0), pco2_in)
     return removal, ph_out, pco2_out
@@ -958,7 +968,7 @@ def _exchange_core(ox, d_cap, k_cond, inlet, q, sweep, fdo2, pb):
 _BLOCK = 10000
 
 
-def _exchange_flat(ox, d_cap, k_cond, *arrays):
+def _exchange_flat(ox, d_cap, k_cond, *arrays, hold=False):
     """The exchange on flat float arrays of one length, already checked.
 
     The fast path for :mod:`ecmolib.vv` and :mod:`ecmolib.va`, which call
@@ -969,15 +979,15 @@ def _exchange_flat(ox, d_cap, k_cond, *arrays):
     """
     n = arrays[0].size
     if n <= _BLOCK:
-        return _exchange_block(ox, d_cap, k_cond, *arrays)
+        return _exchange_block(ox, d_cap, k_cond, *arrays, hold=hold)
     edges = np.linspace(0, n, -(-n // _BLOCK) + 1).astype(int)
-    parts = [_exchange_block(ox, d_cap, k_cond, *(a[lo:hi] for a in arrays))
+    parts = [_exchange_block(ox, d_cap, k_cond, *(a[lo:hi] for a in arrays), hold=hold)
              for lo, hi in zip(edges[:-1], edges[1:])]
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
 def _exchange_block(ox, d_cap, k_cond, pco2_in, hb, p50, be, temp, ph_in, so2_in, o2c_in, co2c_in,
-                    q, sweep, fdo2, pb):
+                    q, sweep, fdo2, pb, hold=False):
     r"""The exchange on flat float arrays of one length (one block of :func:`_exchange_flat`).
 
     The fibres see the flow :math:`(1 - s)\,Q` (``s`` :func:`device_shunt_fraction`);
@@ -987,7 +997,7 @@ def _exchange_block(ox, d_cap, k_cond, pco2_in, hb, p50, be, temp, ph_in, so2_in
     qx = q * (1.0 - device_shunt_fraction(ox))  # blood through the fibres
     # CO2: effectiveness-NTU (independent of FdO2 by construction).
     removal, ph_est, pco2_est = _co2_exchange(pco2_in, ph_in, so2_in, hb, be, temp, qx, sweep, pb,
-                                              k_cond * left)
+                                              k_cond * left, hold)
 
     # O2: path integral on the ODC of the outlet. A first pass on the ODC of
     # the CO2 exchanger's outlet estimate gives the outlet SO2, hence

@@ -149,7 +149,7 @@ PCO2_CEILING_MMHG = 150.0
 
 
 def _balance_residuals(o2_uptake, co2_output, do2, vo2_demand, vco2, max_extraction,
-                       po2, po2_floor, co2_venous, co2_ceiling):
+                       po2, po2_floor, co2_venous, co2_ceiling, co2_unknown, co2_floor):
     r"""Whole-body O2 and CO2 balance residuals [mL/min] with supply-limited consumption (unchecked).
 
     The rule of :func:`oxygen_budget`: the tissues consume their demand
@@ -175,12 +175,21 @@ def _balance_residuals(o2_uptake, co2_output, do2, vo2_demand, vco2, max_extract
     first term moves towards zero as the solver's unknowns move, so each
     residual has one root: where the balance closes, or at the floor or
     ceiling when it cannot (no O2 uptake at all; CO2 that cannot be cleared,
-    which then accumulates, reported with the venous blood at the ceiling). Written for
+    which then accumulates, reported with the venous blood at the ceiling).
+    A third term holds the unknown blood (CO2 content ``co2_unknown``) at
+    ``co2_floor``, the content of blood at the blood model's alkaline edge,
+    where membrane and lungs would clear more CO2 than is produced even
+    there (the real PCO2 would fall further):
+
+    .. math::
+
+        F_{CO_2} \leftarrow \min\bigl(F_{CO_2},\ \dot V_{CO_2}(C_x - C_{floor})/C_{floor}\bigr) Written for
     scalars and arrays alike (also compiled by :mod:`ecmolib._vv_compiled`).
     """
     vo2 = _supply_limited_vo2(vo2_demand, do2, max_extraction)
     f_o2 = np.maximum(o2_uptake - vo2, vo2_demand * (po2_floor - po2) / po2_floor)
     f_co2 = np.maximum(co2_output - vco2, vco2 * (co2_venous - co2_ceiling) / co2_ceiling)
+    f_co2 = np.minimum(f_co2, vco2 * (co2_unknown - co2_floor) / co2_floor)
     return f_o2, f_co2
 
 

@@ -445,7 +445,7 @@ def _va_evaluate(ox, P):
         qn = P["qn"][idx]
         l_o2, l_co2, cn_o2, cn_co2, u, qv = vv._lung_terms(cv_o2, cv_co2, qn, P, idx)
         do2 = 10.0 * (qn * cn_o2 + P["qec"][idx] * cv_o2) + t_o2  # native + post-oxygenator blood
-        F = np.stack(vv._residuals(t_o2 + l_o2, t_co2 + l_co2, do2, po2, cv_co2, so2, P, idx))
+        F = np.stack(vv._residuals(t_o2 + l_o2, t_co2 + l_co2, do2, po2, cv_co2, so2, cv_co2, P, idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "cv_o2": cv_o2, "cv_co2": cv_co2, "cn_o2": cn_o2,

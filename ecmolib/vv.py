@@ -596,6 +596,9 @@ def _limits(P, shape, max_o2_extraction):
     P["pco2_lo"], P["pco2_hi"] = lungs._pco2_bounds(P["hb"], P["be"])
     P["pco2_ceil"] = np.minimum(tissues.PCO2_CEILING_MMHG, 0.9 * P["pco2_hi"])
     P["ph_ceil"] = lungs._ph_from_pco2(P["pco2_ceil"], P["hb"], P["be"])
+    # The alkaline edge, a little inside the solvers' bound (tissues._balance_residuals).
+    P["pco2_floor"] = 1.001 * P["pco2_lo"]
+    P["ph_floor"] = lungs._ph_from_pco2(P["pco2_floor"], P["hb"], P["be"])
 
 
 def _flat(shape, **arrays):
@@ -647,7 +650,7 @@ def _exchange_points(ox, inlet, P, idx):
             ox, _oxy._diffusing_capacity(_oxy._healthy(ox)), _oxy._conductance(_oxy._healthy(ox)),
             sel(pco2), sel(P["hb"][idx]), sel(P["p50"][idx]), sel(P["be"][idx]), sel(P["t"][idx]),
             sel(ph), sel(so2), sel(o2c), sel(co2c), sel(q), sel(P["sweep"][idx]), sel(P["fdo2"][idx]),
-            sel(P["pb"][idx]),
+            sel(P["pb"][idx]), hold=True,  # outlet held at pH 7.8 rather than refused
         )
         o2[on] = ex["o2"]
         co2[on] = ex["co2"]
@@ -849,7 +852,8 @@ def _vv_evaluate(ox, P):
         pa_o2 = v_o2 + t_o2 / (10.0 * co)
         pa_co2 = v_co2 - t_co2 / (10.0 * co)
         l_o2, l_co2, ca_o2, ca_co2, u, qv = _lung_terms(pa_o2, pa_co2, co, P, idx)
-        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, v_co2, so2, P, idx))
+        F = np.stack(_residuals(t_o2 + l_o2, t_co2 + l_co2, 10.0 * co * ca_o2, po2, v_co2, so2, cpre_co2, P,
+                                idx))
         aux = {
             "t_o2": t_o2, "t_co2": t_co2, "post_po2": post_po2, "post_pco2": post_pco2, "dp": dp,
             "l_o2": l_o2, "l_co2": l_co2, "v_o2": v_o2, "v_co2": v_co2, "pa_o2": pa_o2,
@@ -862,15 +866,19 @@ def _vv_evaluate(ox, P):
     return evaluate
 
 
-def _residuals(o2_uptake, co2_output, do2, po2, co2_venous, so2, P, idx):
+def _residuals(o2_uptake, co2_output, do2, po2, co2_venous, so2, co2_unknown, P, idx):
     """O2 and CO2 balance residuals [mL/min] (supply-limited VO2; see tissues._balance_residuals).
 
-    ``so2``: saturation of the solver's unknown blood, for the CO2 content at
-    the ceiling PCO2 (Haldane effect).
+    ``so2`` and ``co2_unknown``: saturation and CO2 content of the solver's
+    unknown blood, for the CO2 contents at the ceiling and floor PCO2
+    (Haldane effect).
     """
-    ceiling = blood._co2_douglas(P["pco2_ceil"][idx], P["ph_ceil"][idx], so2, P["hb"][idx], P["t"][idx])
+    hb, t = P["hb"][idx], P["t"][idx]
+    ceiling = blood._co2_douglas(P["pco2_ceil"][idx], P["ph_ceil"][idx], so2, hb, t)
+    floor = blood._co2_douglas(P["pco2_floor"][idx], P["ph_floor"][idx], so2, hb, t)
     return tissues._balance_residuals(o2_uptake, co2_output, do2, P["vo2"][idx], P["vco2"][idx],
-                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, co2_venous, ceiling)
+                                      P["emax"][idx], po2, lungs._PO2_FLOOR_MMHG, co2_venous, ceiling,
+                                      co2_unknown, floor)
 
 
 def _check_solution(sol, P):
@@ -957,7 +965,8 @@ def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
             vc.I_BE: P["be"], vc.I_T: P["t"], vc.I_VO2: P["vo2"], vc.I_VCO2: P["vco2"], vc.I_PB: P["pb"],
             vc.I_FIO2: P["fio2"], vc.I_FDO2: P["fdo2"], vc.I_VA: va, vc.I_EMAX: P["emax"],
-            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_PH_CEIL: P["ph_ceil"], vc.I_X0_SO2: so2_0,
+            vc.I_PCO2_CEIL: P["pco2_ceil"], vc.I_PH_CEIL: P["ph_ceil"], vc.I_PCO2_FLOOR: P["pco2_floor"],
+            vc.I_PH_FLOOR: P["ph_floor"], vc.I_X0_SO2: so2_0,
             vc.I_X0_PCO2: pco2_0, vc.I_MODE: vc.VV if region_phi is None else vc.VA}
     for k, phi in enumerate(region_phi or ()):
         rows[vc.I_PHI + k] = phi
@@ -1095,9 +1104,9 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
         answer: O2 that cannot be delivered lowers the consumption
         (``supply_limited``, ``o2_deficit_ml_min``) and CO2 that cannot be
         cleared is reported as accumulating (``co2_accumulation_ml_min``,
-        ``paco2_rise_mmhg_min``). (A sweep so high for a tiny blood flow
-        that the oxygenator outlet would leave the blood model's pH range
-        still raises, naming ``sweep_l_min``.)
+        ``paco2_rise_mmhg_min``). Blood that would leave the blood model's
+        pH range (a sweep far above a small blood flow, over-ventilated
+        native lungs) is held at its edge, pH 7.8 or 6.8 / PCO2 200 mmHg.
 
     Notes
     -----
