@@ -671,11 +671,12 @@ def format_readout(numbers) -> str:
     --------
     >>> print(format_readout({"rpm": 3500, "flow_l_min": 4.29, "drainage_pressure_mmhg": -38.6,
     ...                       "pre_oxygenator_pressure_mmhg": 228, "sao2": 0.912, "svo2": 0.7}))
-    <div class="ecmolib-readout-line">rpm 3500 · flow 4.29 L/min</div>
-    <div class="ecmolib-readout-line">drainage pressure −38.6 mmHg · pre-oxygenator pressure 228 mmHg</div>
-    <div class="ecmolib-readout-line">SaO₂ 91% · SvO₂ 70%</div>
+    <div class="ecmolib-readout-line" style="line-height: 1.5">rpm 3500 · flow 4.29 L/min</div>
+    <div class="ecmolib-readout-line" style="line-height: 1.5">drainage pressure −38.6 mmHg · \
+pre-oxygenator pressure 228 mmHg</div>
+    <div class="ecmolib-readout-line" style="line-height: 1.5">SaO₂ 91% · SvO₂ 70%</div>
     """
-    return "\n".join(f'<div class="ecmolib-readout-line">{html.escape(line)}</div>'
+    return "\n".join(f'<div class="ecmolib-readout-line" style="line-height: 1.5">{html.escape(line)}</div>'
                      for line in _readout_lines(numbers))
 
 
