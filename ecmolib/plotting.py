@@ -334,8 +334,10 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=N
     a["post_text"] = ax.text(7.9, 4.35, "", ha="right", va="center", fontsize=9, bbox=box)
     a["venous_text"] = ax.text(3.3, 0.55, "", ha="center", va="top", fontsize=10)
     a["return_text"] = ax.text(5.6, 5.3, "", ha="center", va="bottom", fontsize=10)
-    a["suction_text"] = ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
-                                color="darkred", fontsize=10, fontweight="bold")
+    # Inside the patient's box, whose veins collapse: clear of the numbers
+    # under the circuit (the drainage saturation, the pump speed).
+    a["suction_text"] = ax.text(px + pw / 2, py + 0.2, "SUCTION:\ndrainage exceeds\nvenous return", ha="center",
+                                va="bottom", color="darkred", fontsize=9, fontweight="bold", linespacing=1.2)
     if sweep_l_min is not None:
         gas = f"sweep {float(sweep_l_min):.1f} L/min" + (f"\nFdO$_2$ {float(fdo2):.2f}" if fdo2 is not None else "")
         ax.annotate(gas, xy=(ox, oy + oh / 2), xytext=(ox - 0.6, oy + oh / 2), fontsize=8,
