@@ -652,20 +652,19 @@ def format_readout(numbers) -> str:
 
     Numbers of one kind stay together: saturations and other fractions
     (per cent), pressures [mmHg], flows [L/min, mL/min], yes/no flags, the
-    rest; a kind
-    starts a new line unless it fits on the current one, at most
-    :data:`READOUT_PER_LINE` numbers to a line. Each number is written as
-    :func:`format_numbers` writes it.
+    rest; a kind starts a new line unless it fits on the current one, at
+    most :data:`READOUT_PER_LINE` numbers to a line. Each number is written
+    as :func:`format_numbers` writes it.
 
     Parameters
     ----------
     numbers : dict of str to float
-        What a view's draw or update function returned.
+        As for :func:`format_numbers`.
 
     Returns
     -------
     str
-        HTML: one ``<div>`` per line, text escaped.
+        HTML, one ``<div>`` per line, text escaped.
 
     Examples
     --------
