@@ -269,12 +269,14 @@ def shown_units(spec: SliderSpec) -> str:
     >>> shown_units(SliderSpec("recirculation", "fraction", 0.0, 0.6, 0.3, 0.05, ".0%"))
     '%'
     """
+    if not isinstance(spec, SliderSpec):
+        raise ValueError(f"spec must be a SliderSpec; got {type(spec).__name__}")
     return "%" if spec.fmt.endswith("%") else spec.units
 
 
 def slider_label(spec: SliderSpec) -> str:
     """A slider's full label: its name with subscripts and its units in brackets ("pump speed [rpm]")."""
-    units = shown_units(spec)
+    units = shown_units(spec)  # checks spec
     return f"{subscripts(spec.label)}{f' [{units}]' if units else ''}"
 
 
