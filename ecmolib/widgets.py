@@ -13,9 +13,16 @@ The live figure is a persistent matplotlib ``Figure`` rendered to PNG into
 an ``ipywidgets.Image``: every slider move costs one model update, one Agg
 draw and one PNG encode (:meth:`Explorer.refresh`, which the benchmarks
 time), and the same widget works in JupyterLab, the classic notebook and
-Voila without a matplotlib widget backend. The static figure of the default
-state (:meth:`Explorer.show`) is an ordinary inline figure from the same
-draw function. Tests drive both at every slider's extremes (see
+Voila without a matplotlib widget backend. The live figure has two device
+pixels per CSS pixel and is shown at its CSS size, so it is sharp on HiDPI
+screens (:data:`PIXEL_RATIO`, :func:`encode_png`). Slider labels are shown
+in full, in the units their readouts print (:func:`slider_label`), and a
+small page hook names each slider handle and announces its value in those
+units for screen readers. Displayed, the explorer also carries its figure
+as ``image/png`` and a sentence as ``text/plain``, which a saved notebook
+shows before it is run (and a static renderer shows instead of the widget).
+The static figure of the default state (:meth:`Explorer.show`) is an
+ordinary inline figure from the same draw function. Tests drive both at every slider's extremes (see
 :meth:`Explorer.extreme_settings`).
 
 Draw only what moves: a draw function passes the artists its update
