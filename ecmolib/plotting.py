@@ -6,19 +6,25 @@ widget can redraw the very same function. Nothing here computes physiology:
 callers pass in model results (from :mod:`ecmolib.circuit`,
 :mod:`ecmolib.oxygenator`, ...).
 
-Colour for oxygen saturation runs from blue (desaturated) through plum to
-red (saturated), the colours blood is drawn in by convention. The ends are
-ColorBrewer's RdBu blue and red, which stay distinguishable for the common
-(red-green) forms of colour-vision deficiency, and lightness falls
-monotonically from blue to red so the scale also reads in greyscale; every
-coloured segment is also labelled with its number, so colour is never the
-only carrier of information.
+Colour for oxygen saturation runs from dark blue-violet (desaturated)
+through purple and magenta to a light red (saturated): the lower two thirds
+of matplotlib's perceptually uniform *plasma* map [1]_. Its CIELAB lightness
+rises steadily with saturation, from L* 15 at 40 % to L* 62 at 100 % (about
+8 L* per 10 points), so the scale also reads in greyscale and keeps its
+order for the common (red-green) colour-vision deficiencies; the tests check
+both, the latter with the deuteranopia simulation of Machado et al. [2]_.
+Dark venous and bright arterial blood match what a clinician sees in the
+tubing. Every coloured segment is also labelled with its number, so colour
+is never the only carrier of information.
 
 References
 ----------
-.. [1] Harrower M, Brewer CA. ColorBrewer.org: an online tool for selecting
-   colour schemes for maps. Cartogr J. 2003;40(1):27-37.
-   doi:10.1179/000870403235002042
+.. [1] Smith NJ, van der Walt S. A better default colormap for Matplotlib.
+   Talk at the SciPy 2015 conference, Austin TX; 2015 (the design of
+   viridis and its siblings magma, inferno and plasma; no DOI).
+.. [2] Machado GM, Oliveira MM, Fernandes LAF. A physiologically-based model
+   for simulation of color vision deficiency. IEEE Trans Vis Comput Graph.
+   2009;15(6):1291-1298. doi:10.1109/TVCG.2009.113
 """
 
 from __future__ import annotations
@@ -56,8 +62,16 @@ __all__ = [
 #: Path of the lessons' matplotlib style file (fixed figure size and fonts).
 LESSON_STYLE = str(Path(__file__).with_name("lesson.mplstyle"))
 
-#: Colour map for oxygen saturation: blue (low) through plum to red (high).
-SO2_CMAP = LinearSegmentedColormap.from_list("ecmolib_so2", ["#4393c3", "#2166ac", "#762a83", "#b2182b"])
+#: Entries of matplotlib's 256-entry *plasma* map that the saturation scale
+#: spans (0 is its dark blue-violet end, 255 its yellow end); the upper third
+#: is left out, so saturated blood is light red, not yellow.
+_SO2_PLASMA_ENTRIES = slice(0, 167)
+
+#: Colour map for oxygen saturation: dark blue-violet (low) through purple to
+#: light red (high), lightness rising with saturation; 256 colours
+#: interpolated between the plasma entries.
+SO2_CMAP = LinearSegmentedColormap.from_list(
+    "ecmolib_so2", mpl.colormaps["plasma"].colors[_SO2_PLASMA_ENTRIES], N=256)
 
 #: Saturation range the colour scale spans [fraction]; lower values saturate blue.
 SO2_NORM = Normalize(vmin=0.4, vmax=1.0)
@@ -320,8 +334,10 @@ def draw_circuit(ax, point, *, drainage_so2, return_so2, rpm=None, sweep_l_min=N
     a["post_text"] = ax.text(7.9, 4.35, "", ha="right", va="center", fontsize=9, bbox=box)
     a["venous_text"] = ax.text(3.3, 0.55, "", ha="center", va="top", fontsize=10)
     a["return_text"] = ax.text(5.6, 5.3, "", ha="center", va="bottom", fontsize=10)
-    a["suction_text"] = ax.text(1.5, 0.55, "SUCTION: drainage exceeds venous return", ha="left", va="center",
-                                color="darkred", fontsize=10, fontweight="bold")
+    # Inside the patient's box, whose veins collapse: clear of the numbers
+    # under the circuit (the drainage saturation, the pump speed).
+    a["suction_text"] = ax.text(px + pw / 2, py + 0.2, "SUCTION:\ndrainage exceeds\nvenous return", ha="center",
+                                va="bottom", color="darkred", fontsize=9, fontweight="bold", linespacing=1.2)
     if sweep_l_min is not None:
         gas = f"sweep {float(sweep_l_min):.1f} L/min" + (f"\nFdO$_2$ {float(fdo2):.2f}" if fdo2 is not None else "")
         ax.annotate(gas, xy=(ox, oy + oh / 2), xytext=(ox - 0.6, oy + oh / 2), fontsize=8,

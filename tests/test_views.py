@@ -54,7 +54,11 @@ def test_widget_builds_with_sliders_matching_specs(name):
     for key, spec in explorer.specs.items():
         s = explorer.sliders[key]
         assert (s.min, s.max, s.value) == (spec.low, spec.high, spec.value)
-        assert spec.units in s.description
+        assert widgets.shown_units(spec) in s.description
+        assert s.tooltip == s.description  # the full label on hover, not "null"
+        # The label is as wide as the longest of the explorer's labels needs.
+        assert s.style.description_width.endswith("ch")
+        assert int(s.style.description_width[:-2]) > len(s.description)
     assert box.children[-1] is not None
 
 
@@ -256,11 +260,11 @@ def test_widget_readout_follows_the_sliders(name):
     explorer.widget()
     key, spec = next(iter(explorer.specs.items()))
     before = explorer.readout.value
-    assert before == widgets.format_numbers(explorer.refresh(**explorer.defaults()))
+    assert before == widgets.format_readout(explorer.refresh(**explorer.defaults()))
     end = spec.high if spec.value != spec.high else spec.low
     explorer.sliders[key].value = end
     assert explorer.readout.value != before
-    assert explorer.readout.value == widgets.format_numbers(explorer.refresh(**{**explorer.defaults(), key: end}))
+    assert explorer.readout.value == widgets.format_readout(explorer.refresh(**{**explorer.defaults(), key: end}))
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
@@ -291,3 +295,65 @@ def test_live_figure_after_moves_looks_like_a_fresh_draw(name):
     assert a.shape == b.shape
     differing = np.mean(np.any(np.abs(a - b) > 32, axis=-1))
     assert differing < 0.0005, f"{name}: {differing:.3%} of pixels differ from a full draw"
+
+
+def test_percent_sliders_are_labelled_in_per_cent():
+    # A readout in per cent ("30%") is labelled "%", not "fraction".
+    spec = widgets.SliderSpec("recirculation", "fraction", 0.0, 0.6, 0.3, 0.05, ".0%")
+    assert widgets.slider_label(spec) == "recirculation [%]"
+    assert widgets.slider_label(widgets.SliderSpec("PCO2", "mmHg", 20, 80, 40, 1, ".0f")) == "PCO₂ [mmHg]"
+
+
+def test_readout_is_a_few_short_lines_grouped_by_units():
+    numbers = {"rpm": 3500, "flow_l_min": 4.29, "drainage_pressure_mmhg": -38.6, "pre_oxygenator_pressure_mmhg": 228,
+               "post_oxygenator_pressure_mmhg": 200, "sao2": 0.91, "svo2": 0.7, "suction": 0.0}
+    lines = widgets._readout_lines(numbers)
+    assert lines == ["rpm 3500 · flow 4.29 L/min",
+                     "drainage pressure −38.6 mmHg · pre-oxygenator pressure 228 mmHg · "
+                     "post-oxygenator pressure 200 mmHg",
+                     "SaO₂ 91% · SvO₂ 70% · suction no"]
+    assert widgets.format_readout(numbers).count("<div") == 3
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_explorer_display_carries_the_figure_and_no_widget_repr(name):
+    # Where the widget cannot be shown (a saved notebook before Run All, a
+    # static HTML page, GitHub) the display shows the figure, or a sentence,
+    # never "VBox(children=(FloatSlider(...".
+    import base64
+
+    import matplotlib.image as mpimg
+
+    explorer = EXPLORERS[name]()
+    box = explorer.widget()
+    data = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "VBox" not in data["text/plain"] and "FloatSlider" not in data["text/plain"]
+    assert data["text/plain"].startswith("Interactive figure")
+    png = mpimg.imread(io.BytesIO(base64.b64decode(data["image/png"])), format="png")
+    assert png.shape[:2] == explorer.css_size()[::-1]  # one pixel per CSS pixel, like the other static figures
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_live_image_has_two_device_pixels_per_css_pixel(name):
+    import matplotlib.image as mpimg
+
+    explorer = EXPLORERS[name]()
+    explorer.widget()
+    w, h = explorer.css_size()
+    assert (explorer.image.width, explorer.image.height) == (str(w), str(h))
+    png = mpimg.imread(io.BytesIO(explorer.image.value), format="png")
+    assert png.shape[:2] == (round(2 * h), round(2 * w))
+
+
+def test_encode_png_round_trips():
+    import matplotlib.image as mpimg
+
+    rng = np.random.default_rng(1)
+    rgba = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    back = np.round(mpimg.imread(io.BytesIO(widgets.encode_png(rgba, opaque=False)), format="png") * 255)
+    assert np.array_equal(back.astype(np.uint8), rgba)
+    back = np.round(mpimg.imread(io.BytesIO(widgets.encode_png(rgba)), format="png") * 255)
+    assert np.array_equal(back.astype(np.uint8), rgba[..., :3])
+    with pytest.raises(ValueError, match="uint8"):
+        widgets.encode_png(rgba[..., :3])

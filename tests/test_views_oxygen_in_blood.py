@@ -186,7 +186,7 @@ def test_fast_update_path_draws_what_a_fresh_draw_draws(factory, moves):
     live.refresh()
     for values in moves:
         got = live.refresh(**values)
-        fig = Figure(figsize=live.figsize)
+        fig = Figure(figsize=live.figsize, dpi=live.figure.dpi)
         FigureCanvasAgg(fig)
         want = live.draw(fig, **{**live.defaults(), **values})
         for key in want:

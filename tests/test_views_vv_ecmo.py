@@ -60,7 +60,7 @@ def test_live_update_matches_a_fresh_draw(name):
     ex.refresh()
     ex.refresh(**corner)
     live = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
-    fig = Figure(figsize=ex.figsize)
+    fig = Figure(figsize=ex.figsize, dpi=ex.figure.dpi)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)

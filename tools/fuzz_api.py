@@ -158,6 +158,7 @@ OVERRIDES = {
     "plotting.set_oxygenator_so2": None, "plotting.log_po2_axis": None, "plotting.lesson_style": None,
     "plotting.use_lesson_style": None, "widgets.Explorer": None, "widgets.slider": None,
     "widgets.live_artists": None, "plotting.SO2_CMAP": None, "plotting.SO2_NORM": None,
+    "widgets.encode_png": None,  # needs a (height, width, 4) uint8 pixel array
 }
 
 

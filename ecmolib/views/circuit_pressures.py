@@ -34,6 +34,7 @@ import functools
 import weakref
 
 import numpy as np
+from matplotlib.lines import Line2D
 from scipy.optimize import brentq
 
 from ecmolib import _validation as _v
@@ -374,11 +375,16 @@ def update_pump_and_system(artists, sweep, index):
     a["suction_gap"].set_data([q_max, q_max], [h_sys[-1], head] if suction else [np.nan, np.nan])
     a["point"].set_data([q], [head])
     a["point"].set_color(_SUCTION_COLOR if suction else "black")
-    xmax = a["point_text"].axes.get_xlim()[1]
-    a["point_text"].set_position((q + 0.02 * xmax, head + 10.0))
-    a["point_text"].set_ha("right" if q > 0.6 * xmax else "left")
-    if q > 0.6 * xmax:
-        a["point_text"].set_position((q - 0.02 * xmax, head + 10.0))
+    ax = a["point_text"].axes
+    xmax, (ylow, yhigh) = ax.get_xlim()[1], ax.get_ylim()
+    right = q > 0.6 * xmax
+    # Above the point, or below it when the point is in the top third (the
+    # label would leave the axes over the title).
+    above = head < ylow + 0.67 * (yhigh - ylow)
+    dy = 0.015 * (yhigh - ylow)
+    a["point_text"].set_position((q - 0.02 * xmax if right else q + 0.02 * xmax, head + dy if above else head - dy))
+    a["point_text"].set_ha("right" if right else "left")
+    a["point_text"].set_va("bottom" if above else "top")
     a["point_text"].set_text(f"{rpm:.0f} rpm\n{q:.2f} L/min" + ("\nsuction" if suction else ""))
     return a
 
@@ -713,8 +719,14 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
         ax_prof.set_title("... and read the pressures along the circuit", fontsize=10)
         a["headline"] = fig.text(0.5, 0.985, headline(sw, i), ha="center", va="top", fontsize=10.5)
         hq = a["hq"]
-        handles = [hq[k] for k in ("pump_curve", "system_curve", "venous_limit", "suction_gap", "point")]
-        fig.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, 0.955),
+        # Suction's swatch is the thick red of the speed sweep, drawn at every
+        # setting whose speed range reaches suction (the default's does);
+        # the faint band on the pump curve shows only in suction and is
+        # named by the operating point's label.
+        point = Line2D([], [], ls="none", marker="o", ms=9, color="black")  # black at every setting
+        handles = [hq["pump_curve"], hq["system_curve"], hq["venous_limit"], a["sweep"]["flow_suction"], point]
+        labels = [h.get_label() for h in handles[:3]] + ["suction (drainage collapses)", "operating point"]
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.955),
                    ncol=5, fontsize=7.5, handlelength=1.6, columnspacing=1.2)
         artists[fig] = live_artists(fig, a)
         return numbers(sw, i)

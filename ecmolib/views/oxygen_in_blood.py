@@ -318,6 +318,11 @@ def draw_dissociation(ax, *, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7.40, pco2_mmh
     return a
 
 
+#: Shortest unloading arrow [fraction of saturation] with room for its label
+#: beside it; a shorter one has the label above the carried level.
+_LONG_ARROW_SO2 = 0.2
+
+
 def update_dissociation(artists, *, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7.40, pco2_mmhg=40.0, temperature_c=37.0):
     """Show other conditions on a picture made by :func:`draw_dissociation`.
 
@@ -334,8 +339,15 @@ def update_dissociation(artists, *, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7.40, p
     a["p50_text"].set_text(f"P₅₀ {p50v:.1f} mmHg")
     a["carry"].set_data([pv, pa], [sa, sa])
     a["arrow"].set_positions((pv, sa), (pv, sv))
-    a["unloaded_text"].set_position((pv - 3, min(0.5 * (sa + sv), 0.84)))
-    a["unloaded_text"].set_text(f"unloaded\n{100 * n['unloaded_so2']:.1f} points")
+    unloaded = f"{100 * n['unloaded_so2']:.1f} points"
+    if sa - sv >= _LONG_ARROW_SO2:  # beside the arrow's middle, left of it
+        a["unloaded_text"].set_position((pv - 3, min(0.5 * (sa + sv), 0.84)))
+        a["unloaded_text"].set_verticalalignment("center")
+        a["unloaded_text"].set_text(f"unloaded\n{unloaded}")
+    else:  # a short arrow leaves no room beside it: one line above the carried level, clear of the dot
+        a["unloaded_text"].set_position((pv - 2, sa + 0.015))
+        a["unloaded_text"].set_verticalalignment("bottom")
+        a["unloaded_text"].set_text(f"unloaded {unloaded}")
     a["arterial"].set_data([pa], [sa])
     a["arterial"].set_color(plotting.so2_color(sa))
     a["arterial"].set_markeredgecolor("black")
@@ -526,6 +538,11 @@ def _flow_text(ml_min):
     return f"{ml_min:.1f}" if ml_min < 100 else f"{ml_min:.0f}"
 
 
+#: Lowest venous O2 content [mL/dL] whose label fits below the venous point
+#: (two lines above the PO2 axis of a 0-30 mL/dL panel).
+_VENOUS_LABEL_MIN_ML_DL = 3.2
+
+
 def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, content_max_ml_dl=30.0):
     """Draw an O2 budget: contents on the left, consumption against delivery on the right.
 
@@ -561,9 +578,9 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     n = _as_numbers(budget)
     a = {"ax_c": ax_c, "ax_v": ax_v, "_emax": n["max_extraction"]}
     (a["art_curve"],) = ax_c.plot(_BUDGET_PO2, np.zeros_like(_BUDGET_PO2), color=_CURRENT_COLOR, lw=2.0,
-                                  label="at arterial pH, PCO₂")
+                                  label="arterial pH, PCO₂")
     (a["ven_curve"],) = ax_c.plot(_BUDGET_PO2, np.zeros_like(_BUDGET_PO2), color="0.45", lw=1.5, ls="--",
-                                  label="at venous pH, PCO₂")
+                                  label="venous pH, PCO₂")
     (a["levels"],) = ax_c.plot([], [], color="0.5", lw=0.9, ls=":")
     a["avd_arrow"] = ax_c.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="<|-|>", mutation_scale=12,
                                                     color="0.2", lw=1.3, shrinkA=0, shrinkB=0))
@@ -577,12 +594,14 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     ax_c.set_xlabel("PO₂ [mmHg]")
     ax_c.set_ylabel("O₂ content [mL/dL]")
     ax_c.set_title("Where the blood sits on its curve", fontsize=10)
-    ax_c.legend(loc="lower right", fontsize=8)
+    # Narrow and in the corner: the mixed-venous label (right of a low
+    # venous point, at most about 55 mmHg wide) ends left of it.
+    ax_c.legend(loc="lower right", fontsize=8, handlelength=1.6, borderaxespad=0.3)
 
     x = np.linspace(0.0, do2_max_ml_min, 200)
     a["_x"] = x
     ax_v.plot(x, n["max_extraction"] * x, color=_REFERENCE_COLOR, lw=1.0, ls="--",
-              label=f"most the tissues can take: {n['max_extraction']:.0%} of DO₂")
+              label=f"most the tissues take: {n['max_extraction']:.0%} of DO₂")
     (a["demand"],) = ax_v.plot([0, do2_max_ml_min], [0, 0], color=_BOUND_COLOR, lw=1.2, ls=":",
                                label="demand")
     (a["achieved"],) = ax_v.plot(x, np.zeros_like(x), color=_CURRENT_COLOR, lw=2.0, label="consumption VO₂")
@@ -592,14 +611,18 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     (a["state"],) = ax_v.plot([], [], "o", ms=11, mec="black", zorder=5)
     a["readout"] = ax_v.text(0.97, 0.04, "", transform=ax_v.transAxes, ha="right", va="bottom", fontsize=8.5,
                              bbox=_BOX, family="monospace", multialignment="left")
-    a["warning"] = ax_v.text(0.02, 0.97, "supply-limited: VO₂ below demand", transform=ax_v.transAxes,
-                             ha="left", va="top", fontsize=9, color="darkred", fontweight="bold")
+    a["warning"] = ax_v.text(0.97, 0.81, "supply-limited:\nVO₂ below demand", transform=ax_v.transAxes,
+                             ha="right", va="top", fontsize=9, color="darkred", fontweight="bold",
+                             bbox=dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     ax_v.set_xlim(0, do2_max_ml_min)
     ax_v.set_ylim(0, vo2_max_ml_min)
     ax_v.set_xlabel("O₂ delivery DO₂ [mL/min]")
     ax_v.set_ylabel("O₂ consumption VO₂ [mL/min]")
     ax_v.set_title("Delivery and consumption", fontsize=10)
-    ax_v.legend(loc="upper right", fontsize=8, bbox_to_anchor=(1.0, 0.9))
+    # In the band above the highest demand (the explorer's axis leaves it
+    # free), clear of the demand line and the state dot, the supply-limited
+    # warning under it, both right of where the extraction line crosses the band.
+    ax_v.legend(loc="upper right", fontsize=8, handlelength=1.6, frameon=True, framealpha=0.9, edgecolor="none")
     update_budget(a, budget)
     return a
 
@@ -634,8 +657,14 @@ def update_budget(artists, budget):
     a["ven_pt"].set_markeredgecolor("black")
     a["art_text"].set_position((pa - 1, ca + 0.9))
     a["art_text"].set_text(f"arterial  SaO₂ {n['sao2']:.1%}")
-    a["ven_text"].set_position((pv + 4, cv - 0.6))
-    a["ven_text"].set_text(f"mixed venous\nPvO₂ {pv:.0f} mmHg, SvO₂ {n['svo2']:.0%}")
+    # Below and right of the venous point, unless that would cross the PO2
+    # axis (little haemoglobin): then above the arterial level, where the
+    # flat low curve leaves room.
+    low = cv < _VENOUS_LABEL_MIN_ML_DL
+    a["ven_text"].set_position((pv + 4, ca + 2.4) if low else (pv + 4, cv - 0.6))
+    a["ven_text"].set_verticalalignment("bottom" if low else "top")
+    a["ven_text"].set_text(f"mixed venous (dot below)\nPvO₂ {pv:.0f} mmHg, SvO₂ {n['svo2']:.0%}" if low
+                           else f"mixed venous\nPvO₂ {pv:.0f} mmHg, SvO₂ {n['svo2']:.0%}")
 
     demand = n["vo2_demand_ml_min"]
     x = a["_x"]
@@ -760,7 +789,9 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     top = budget({**defaults, "hb_g_dl": specs["hb_g_dl"].high,
                   "cardiac_output_l_min": specs["cardiac_output_l_min"].high, "pao2_mmhg": specs["pao2_mmhg"].high})
     do2_max = 1.05 * _f(top.do2_ml_min)
-    vo2_max = 1.15 * specs["vo2_demand_ml_min"].high
+    # Headroom above the highest demand: a band for the legend that no line
+    # or point of the state enters (consumption never exceeds demand).
+    vo2_max = 1.45 * specs["vo2_demand_ml_min"].high
     memo = {}  # other slider combinations, computed on demand (about 10 ms each)
     artists = weakref.WeakKeyDictionary()
 

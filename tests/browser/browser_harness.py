@@ -99,6 +99,51 @@ _READ_EXPLORER_JS = """async (box) => {
 }"""
 
 
+# What every Explorer on the page offers a screen reader, and what the page
+# shows as plain text: each slider's label (its full text and whether it is
+# cut short), its handle's role, accessible name and announced value, the
+# printed readout, the figure's text alternative, and the outputs that show
+# a widget's Python repr ("VBox(children=(FloatSlider(...") or the static
+# stand-in text instead of a live widget.
+_ACCESSIBILITY_JS = """() => {
+    const explorers = Array.from(document.querySelectorAll('.ecmolib-explorer')).map((box) => ({
+        sliders: Array.from(box.querySelectorAll(':scope > .widget-slider')).map((s) => {
+            const label = s.querySelector('.widget-label'), handle = s.querySelector('.noUi-handle');
+            return {
+                label: label.textContent,
+                truncated: label.scrollWidth > label.clientWidth + 1,
+                title: label.title,
+                role: handle.getAttribute('role'),
+                name: handle.getAttribute('aria-label'),
+                valuetext: handle.getAttribute('aria-valuetext'),
+                readout: s.querySelector('.widget-readout').textContent.trim(),
+            };
+        }),
+        alt: (box.querySelector(':scope > img.widget-image') || {}).alt || '',
+        // visible images in the explorer's output (the live figure only; no static copy beside it)
+        images_in_output: Array.from((box.closest('.jp-OutputArea-output') || box).querySelectorAll('img'))
+            .filter((i) => i.offsetParent !== null).length,
+    }));
+    const outputs = Array.from(document.querySelectorAll('.jp-OutputArea-output'));
+    return {
+        explorers: explorers,
+        raw_reprs: outputs.map((o) => o.innerText || '').filter((t) => /\\b[HV]Box\\(children=|FloatSlider\\(/.test(t)),
+        stand_ins: outputs.map((o) => o.innerText || '').filter((t) => t.startsWith('Interactive figure')),
+    };
+}"""
+
+
+def accessibility(page) -> dict:
+    """Every Explorer's sliders as a screen reader meets them, and any widget repr shown as text."""
+    return page.evaluate(_ACCESSIBILITY_JS)
+
+
+def saved_outputs(page) -> list[dict]:
+    """The outputs of the open notebook as JupyterLab shows them: mime type and the first 200 characters."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).map((o) => ({
+        mime: o.dataset.mimeType || '', text: (o.innerText || '').slice(0, 200)}))""")
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium executable, or None."""
     override = os.environ.get("ECMOLIB_CHROMIUM")

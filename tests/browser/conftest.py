@@ -245,3 +245,40 @@ def check_explorer():
         return states
 
     return check
+
+
+@pytest.fixture
+def check_accessible():
+    """``check(page)``: the check below, as a fixture like :func:`check_explorer`."""
+    return _check_accessible
+
+
+def _check_accessible(page) -> dict:
+    """Every Explorer on the page is usable with a screen reader and shows no widget repr as text.
+
+    Each slider's label is shown in full (not cut short) and is its hover
+    title; its handle has role "slider", an accessible name made of that
+    label and its units ("pump speed, rpm"), and announces the printed value
+    in the same units ("3500 rpm", "30 %"); the figure's text alternative
+    holds the printed numbers; no output shows a widget's Python repr or the
+    stand-in text meant for renderers without a kernel, and no explorer's
+    output shows a second (static) figure beside the live one.
+    """
+    report = harness.accessibility(page)
+    assert report["explorers"], "no Explorer on the page"
+    assert not report["raw_reprs"], f"widget repr shown as text: {report['raw_reprs'][:2]}"
+    assert not report["stand_ins"], f"static stand-in text shown in a live session: {report['stand_ins'][:2]}"
+    for box in report["explorers"]:
+        assert box["images_in_output"] == 1, f"the explorer's output shows {box['images_in_output']} images"
+        assert box["alt"].startswith("Figure. ") and len(box["alt"]) > 20, f"figure without text: {box['alt']!r}"
+        for s in box["sliders"]:
+            assert not s["truncated"], f"slider label cut short: {s}"
+            assert s["title"] == s["label"], f"label's hover title is not the label: {s}"
+            assert s["role"] == "slider", s
+            name, _, units = s["label"].rpartition(" [")
+            units = units.rstrip("]") if name else ""
+            assert s["name"] == (f"{name}, {units}" if units else s["label"]), f"accessible name: {s}"
+            number = s["readout"].rstrip("%")
+            want = f"{number} %" if s["readout"].endswith("%") else f"{number} {units}".strip()
+            assert s["valuetext"] == want, f"announced value {s['valuetext']!r}, printed {s['readout']!r}: {s}"
+    return report

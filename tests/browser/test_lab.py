@@ -1,5 +1,7 @@
-"""A lesson in JupyterLab in a real browser: run every cell, then move the
-Explorer's slider with the keyboard and the mouse and see the figure follow."""
+"""A lesson in JupyterLab in a real browser: as saved, it shows its figures
+and no widget repr; run every cell, then move the Explorer's slider with the
+keyboard and the mouse and see the figure follow, with every slider named
+and announced in its units."""
 
 import pytest
 
@@ -11,9 +13,16 @@ LESSON = "00_start_here.ipynb"
 STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
 
-def test_start_here_runs_in_jupyterlab_and_its_slider_moves_the_figure(lab_server, page, check_explorer):
+def test_start_here_runs_in_jupyterlab_and_its_slider_moves_the_figure(lab_server, page, check_explorer,
+                                                                       check_accessible):
     server = lab_server(LESSON)
     harness.open_lab_notebook(page, server, LESSON)
+    # As saved (before Run All) each explorer's output is its default figure,
+    # not "VBox(children=(FloatSlider(..." as text.
+    saved = harness.saved_outputs(page)
+    raw = [o["text"] for o in saved if "FloatSlider(" in o["text"] or "Box(children=" in o["text"]]
+    assert not raw, f"saved notebook shows widget reprs: {raw[:2]}"
+    assert sum(o["mime"] == "image/png" for o in saved) >= 2, f"saved outputs: {saved}"
     result = harness.run_all_cells(page)
     assert result == {"ok": True}, f"notebook:run-all-cells did not finish cleanly: {result}"
     box = harness.explorer(page)
@@ -21,3 +30,4 @@ def test_start_here_runs_in_jupyterlab_and_its_slider_moves_the_figure(lab_serve
     assert stderr.count() == 0, f"the lesson wrote to stderr or raised: {stderr.all_inner_texts()}"
     states = check_explorer(page, box)
     assert len(states) == 5
+    check_accessible(page)
