@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["checked", "scalar", "fraction", "result", "choice"]
+__all__ = ["checked", "scalar", "grid", "fraction", "result", "choice"]
 
 
 def _range_text(low, high, low_inclusive, high_inclusive):
@@ -142,6 +142,16 @@ def scalar(name: str, value, units: str, low=None, high=None, *,
     if arr.ndim != 0:
         raise ValueError(f"{name} [{units}] must be a single number, not an array; got shape {arr.shape}")
     return float(arr)
+
+
+def grid(name: str, value, units: str, low=None, high=None, *,
+         low_inclusive: bool = True, high_inclusive: bool = True) -> np.ndarray:
+    """:func:`checked` for the values of a table axis: a 1-D float array (a single number is a one-point axis)."""
+    arr = np.atleast_1d(checked(name, value, units, low=low, high=high,
+                                low_inclusive=low_inclusive, high_inclusive=high_inclusive))
+    if arr.ndim != 1:
+        raise ValueError(f"{name} [{units}] must be a number or a 1-D array of them; got shape {arr.shape}")
+    return arr
 
 
 def fraction(name: str, value, *, low_inclusive: bool = True, high_inclusive: bool = True) -> np.ndarray:

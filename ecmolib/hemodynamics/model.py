@@ -45,7 +45,10 @@ with the raised-cosine activation (rise over :math:`T_s`, relaxation over
 (the RV likewise; :math:`e = 0` in arrest).
 
 **Vessels** are linear: :math:`P_j = E_j (V_j - V_{u,j})`, plus
-:math:`P_{th}` for ao, cv, pa and pv.
+:math:`P_{th}` for ao, cv, pa and pv. A compartment emptied below a quarter
+of its unstressed volume (a ventricle: below its dead volume) takes up less
+and less of :math:`P_{th}`, none at zero volume: it cannot be squeezed
+further (:data:`EMPTY_FRACTION`).
 
 **Flows** [mL/s]:
 
@@ -54,7 +57,8 @@ with the raised-cosine activation (rise over :math:`T_s`, relaxation over
     Q_{mt} &= [P_{pv} - P_{LV}]^+/R_{mt},\qquad
     Q_{av} = [P_{LV} - P_{ao}]^+/R_{av} - G_{ar}[P_{ao} - P_{LV}]^+\\
     Q_{ao} &= (P_{ao} - P_a)/R_{ao},\qquad Q_{sys} = (P_a - P_v)/R_{sys}\\
-    Q_{vr} &= [P_v - P_{cv}]^+/R_{vr}\quad\text{(venous valves at the thoracic inlet)}\\
+    Q_{vr} &= [P_v - P_{cv}]^+/R_{vr} - \ell\,[P_{cv} - P_v]^+/R_{vr}
+    \quad\text{(venous valves at the thoracic inlet, leak share } \ell\text{)}\\
     Q_{tc} &= [P_{cv} - P_{RV}]^+/R_{tc},\qquad Q_{pvv} = [P_{RV} - P_{pa}]^+/R_{pvv},\qquad
     Q_{pul} = (P_{pa} - P_{pv})/R_{pul}\\
     Q_{br} &= (P_{ao} - P_{pv})/R_{br}\quad\text{(bronchial and Thebesian return to the left heart)}\\

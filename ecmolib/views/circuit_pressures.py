@@ -142,7 +142,7 @@ def with_drainage_cannula(circuit, french):
     """
     if not isinstance(circuit, _circuit.Circuit):
         raise ValueError(f"circuit must be an ecmolib.circuit.Circuit; got {type(circuit).__name__}")
-    french = float(_v.checked("french", french, "Fr", low=4.0, high=40.0))
+    french = _v.scalar("french", french, "Fr", 4.0, 40.0)
     old = circuit.drainage_cannula
     new = dataclasses.replace(old, french=french, name=f"drainage {french:g} Fr, {old.length_cm:g} cm")
     return dataclasses.replace(circuit, drainage_cannula=new)
@@ -208,6 +208,8 @@ def pressure_profile(point, index=None):
     dict
         One float per name in :data:`PROFILE_NODES`.
     """
+    if not isinstance(point, _circuit.OperatingPoint):
+        raise ValueError(f"point must be an ecmolib.circuit.OperatingPoint; got {type(point).__name__}")
     p = point
     patient = _pick(p.arterial_pressure_mmhg, index)
     return {
@@ -243,9 +245,10 @@ def speed_for_flow(circuit, flow_l_min, *, venous_pressure_mmhg, arterial_pressu
         maximum delivers that flow (the cannula, the vein or the pump
         cannot).
     """
-    target = float(_v.checked("flow_l_min", flow_l_min, "L/min", low=0.0, high=15.0, low_inclusive=False))
-    kw = {"venous_pressure_mmhg": venous_pressure_mmhg, "arterial_pressure_mmhg": arterial_pressure_mmhg,
-          "hb_g_dl": hb_g_dl}
+    target = _v.scalar("flow_l_min", flow_l_min, "L/min", 0.0, 15.0, low_inclusive=False)
+    kw = {"venous_pressure_mmhg": _v.scalar("venous_pressure_mmhg", venous_pressure_mmhg, "mmHg"),
+          "arterial_pressure_mmhg": _v.scalar("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg"),
+          "hb_g_dl": _v.scalar("hb_g_dl", hb_g_dl, "g/dL")}
 
     def excess(rpm):
         return float(_circuit.operating_point(circuit, rpm, **kw).flow_l_min) - target

@@ -117,7 +117,7 @@ def pre_oxygenator_blood(so2, *, pco2_mmhg, hb_g_dl, p50_mmhg=blood.P50_STANDARD
     pco2_mmhg : float or array_like
         Pre-oxygenator PCO2 [mmHg]; valid as for :class:`ecmolib.blood.BloodGas`.
     hb_g_dl : float or array_like
-        Haemoglobin [g/dL]; valid (0, 25].
+        Haemoglobin [g/dL]; valid [1, 25] (the lessons' range).
     p50_mmhg : float or array_like, optional
         Standard P50 [mmHg]; default 26.8 (adult).
 
@@ -132,6 +132,8 @@ def pre_oxygenator_blood(so2, *, pco2_mmhg, hb_g_dl, p50_mmhg=blood.P50_STANDARD
     >>> round(float(b.po2_mmhg), 1), round(float(b.so2), 3)
     (39.5, 0.7)
     """
+    # The lessons' haemoglobin range; far below it the contents vanish.
+    hb_g_dl = _v.checked("hb_g_dl", hb_g_dl, "g/dL", low=1.0, high=25.0)
     ph = blood.ph_from_pco2(pco2_mmhg, hb_g_dl=hb_g_dl)
     po2 = blood.po2_from_saturation(so2, p50_mmhg=p50_mmhg, ph=ph, pco2_mmhg=pco2_mmhg)
     return blood.BloodGas(po2_mmhg=po2, pco2_mmhg=pco2_mmhg, hb_g_dl=hb_g_dl, p50_mmhg=p50_mmhg)
@@ -300,8 +302,8 @@ def rated_flow_table(oxygenator, flows_l_min, inlet_so2, *, pco2_mmhg, hb_g_dl) 
     RatedFlowTable
     """
     ox = _check_oxygenator(oxygenator)
-    q = np.asarray(flows_l_min, dtype=float)
-    s = np.asarray(inlet_so2, dtype=float)
+    q = _v.grid("flows_l_min", flows_l_min, "L/min", 0.0, low_inclusive=False)
+    s = _v.grid("inlet_so2", inlet_so2, "fraction 0..1", 0.0, 1.0)
     inlet = pre_oxygenator_blood(s[:, None], pco2_mmhg=pco2_mmhg, hb_g_dl=hb_g_dl)
     res = _ox.exchange(ox, inlet, q[None, :], sweep_l_min=q[None, :], fdo2=1.0)
     ref = _ox.exchange(ox, _ox.rated_flow_inlet(), q, sweep_l_min=q, fdo2=1.0)
@@ -499,9 +501,9 @@ def co2_sweep_table(oxygenator, inlet_pco2_mmhg, flows_l_min, sweeps_l_min, *, i
     SweepTable
     """
     ox = _check_oxygenator(oxygenator)
-    p = np.asarray(inlet_pco2_mmhg, dtype=float)
-    q = np.asarray(flows_l_min, dtype=float)
-    v = np.asarray(sweeps_l_min, dtype=float)
+    p = _v.grid("inlet_pco2_mmhg", inlet_pco2_mmhg, "mmHg", 0.0, low_inclusive=False)
+    q = _v.grid("flows_l_min", flows_l_min, "L/min", 0.0, low_inclusive=False)
+    v = _v.grid("sweeps_l_min", sweeps_l_min, "L/min", 0.0)
     inlet = pre_oxygenator_blood(inlet_so2, pco2_mmhg=p[:, None, None], hb_g_dl=hb_g_dl)
     res = _ox.exchange(ox, inlet, q[None, :, None], sweep_l_min=v[None, None, :], fdo2=fdo2)
     return SweepTable(oxygenator=ox, inlet_pco2_mmhg=p, flows_l_min=q, sweeps_l_min=v, result=res)
@@ -720,8 +722,9 @@ def two_knobs_table(oxygenator, inlet, blood_flow_l_min, fdo2, sweeps_l_min) -> 
     TwoKnobsTable
     """
     ox = _check_oxygenator(oxygenator)
-    f = np.asarray(fdo2, dtype=float)
-    v = np.asarray(sweeps_l_min, dtype=float)
+    f = _v.grid("fdo2", fdo2, "fraction 0..1", 0.0, 1.0)
+    v = _v.grid("sweeps_l_min", sweeps_l_min, "L/min", 0.0)
+    blood_flow_l_min = _v.scalar("blood_flow_l_min", blood_flow_l_min, "L/min", 0.0, low_inclusive=False)
     res = _ox.exchange(ox, inlet, blood_flow_l_min, sweep_l_min=v[None, :], fdo2=f[:, None])
     return TwoKnobsTable(fdo2=f, sweeps_l_min=v, blood_flow_l_min=float(blood_flow_l_min), inlet=inlet,
                          result=res)
@@ -930,7 +933,10 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
     HealthTable
     """
     ox = _check_oxygenator(oxygenator)
-    h = np.asarray(health, dtype=float)
+    h = _v.grid("health", health, "fraction 0..1", 0.0, 1.0, low_inclusive=False)
+    blood_flow_l_min = _v.scalar("blood_flow_l_min", blood_flow_l_min, "L/min", 0.0, low_inclusive=False)
+    sweep_l_min = _v.scalar("sweep_l_min", sweep_l_min, "L/min", 0.0)
+    fdo2 = _v.scalar("fdo2", fdo2, "fraction 0..1", 0.0, 1.0)
     rows = [_ox.exchange(dataclasses.replace(ox, clot_fraction=1.0 - float(x)), inlet, blood_flow_l_min,
                          sweep_l_min=sweep_l_min, fdo2=fdo2) for x in h]
 

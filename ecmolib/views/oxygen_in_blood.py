@@ -247,7 +247,8 @@ def content_numbers(po2_mmhg, *, hb_g_dl, p50_mmhg=blood.P50_STANDARD_MMHG, ph=7
         "bound_ml_dl": _v.result(bound),
         "dissolved_ml_dl": _v.result(dissolved),
         "total_ml_dl": total,
-        "dissolved_fraction": _v.result(dissolved / total),
+        "dissolved_fraction": _v.result(np.divide(dissolved, total, out=np.zeros(np.shape(total)),
+                                                  where=np.asarray(total) > 0.0)),
     }
 
 

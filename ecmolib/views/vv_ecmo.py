@@ -500,8 +500,10 @@ def flow_table(patient, flows_l_min, cardiac_outputs_l_min, **scenario) -> FlowT
     -------
     FlowTable
     """
-    return _flow_table(_patients._checked(patient), tuple(np.asarray(flows_l_min, float).ravel()),
-                       tuple(np.asarray(cardiac_outputs_l_min, float).ravel()), _frozen(scenario))
+    return _flow_table(_patients._checked(patient),
+                       tuple(_v.grid("flows_l_min", flows_l_min, "L/min", 0.0)),
+                       tuple(_v.grid("cardiac_outputs_l_min", cardiac_outputs_l_min, "L/min", 0.1)),
+                       _frozen(scenario))
 
 
 def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_min=(4.5, 9.0)):
@@ -1047,8 +1049,8 @@ def sweep_table(patient, sweeps_l_min, flows_l_min, **scenario) -> SweepTable:
     -------
     SweepTable
     """
-    return _sweep_table(_patients._checked(patient), tuple(np.asarray(sweeps_l_min, float).ravel()),
-                        tuple(np.asarray(flows_l_min, float).ravel()), _frozen(scenario))
+    return _sweep_table(_patients._checked(patient), tuple(_v.grid("sweeps_l_min", sweeps_l_min, "L/min", 0.0)),
+                        tuple(_v.grid("flows_l_min", flows_l_min, "L/min", 0.0)), _frozen(scenario))
 
 
 def draw_co2(axes, table: SweepTable, *, i_sweep, i_flow):
