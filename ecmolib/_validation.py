@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["checked", "scalar", "grid", "fraction", "result", "choice"]
+__all__ = ["checked", "scalar", "grid", "fraction", "result", "choice", "broadcast"]
 
 
 def _range_text(low, high, low_inclusive, high_inclusive):
@@ -34,6 +34,15 @@ def _range_text(low, high, low_inclusive, high_inclusive):
 # float32 slider value, a bound computed in another order): such values are
 # the end itself.
 _ROUND_OFF = {"f2": 1e-3, "f4": 1e-6, "f8": 1e-9}
+
+
+def _in_range(arr, low, high, low_inclusive, high_inclusive):
+    ok = np.isfinite(arr)
+    if low is not None:
+        ok &= (arr >= low) if low_inclusive else (arr > low)
+    if high is not None:
+        ok &= (arr <= high) if high_inclusive else (arr < high)
+    return ok
 
 
 def _snap_to_bounds(arr, low, high, rtol):
@@ -119,14 +128,13 @@ def checked(
             f"{name} [{units}] must be a real number (or array of them) {rng}; got {_short(value)}") from None
     if arr.size == 0:
         raise ValueError(f"{name} [{units}] must not be empty; got an array of shape {arr.shape}")
-    arr = _snap_to_bounds(arr, low if low_inclusive else None, high if high_inclusive else None,
-                          _ROUND_OFF.get(np.asarray(value).dtype.kind + str(np.asarray(value).dtype.itemsize),
-                                         _ROUND_OFF["f8"]))
-    ok = np.isfinite(arr)
-    if low is not None:
-        ok &= (arr >= low) if low_inclusive else (arr > low)
-    if high is not None:
-        ok &= (arr <= high) if high_inclusive else (arr < high)
+    ok = _in_range(arr, low, high, low_inclusive, high_inclusive)
+    if not np.all(ok):
+        # Values just outside an inclusive end by round-off are the end itself.
+        dtype = np.asarray(value).dtype
+        arr = _snap_to_bounds(arr, low if low_inclusive else None, high if high_inclusive else None,
+                              _ROUND_OFF.get(f"{dtype.kind}{dtype.itemsize}", _ROUND_OFF["f8"]))
+        ok = _in_range(arr, low, high, low_inclusive, high_inclusive)
     if not np.all(ok):
         first = arr[~ok].flat[0] if arr.ndim else arr.item()
         where = "" if arr.ndim == 0 else f" (first bad element of {arr.size})"
@@ -167,6 +175,29 @@ def choice(name: str, value, allowed) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}; got {value!r}")
     return value
+
+
+def broadcast(**arrays):
+    """Broadcast checked arrays together (``name=array``); a mismatch names the parameters and shapes.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The arrays broadcast to their common shape, in the order given.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not broadcast, e.g. ``"cardiac_output_l_min (3,)
+        and cao2_ml_dl (4,) must have shapes that broadcast together"``.
+    """
+    try:
+        np.broadcast_shapes(*(np.shape(v) for v in arrays.values()))
+    except ValueError:
+        shapes = " and ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"{shapes} must have shapes that broadcast together (equal, or 1, "
+                         "along each axis)") from None
+    return np.broadcast_arrays(*(np.asarray(v) for v in arrays.values()))
 
 
 def result(arr):

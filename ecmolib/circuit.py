@@ -86,7 +86,7 @@ import numpy as np
 from scipy.optimize import elementwise, least_squares
 
 from ecmolib import blood, oxygenator, patients
-from ecmolib._validation import checked, choice, result, scalar
+from ecmolib._validation import broadcast, checked, choice, result, scalar
 
 __all__ = [
     "CentrifugalPump",
@@ -1106,6 +1106,7 @@ def hemodilution(patient, prime_ml, *, prime_hb_g_dl=0.0):
     patients._checked(patient)
     v = checked("prime_ml", prime_ml, "mL", low=0.0, high=10000.0)
     hb_prime = checked("prime_hb_g_dl", prime_hb_g_dl, "g/dL", low=0.0, high=blood._HB_MAX)
+    v, hb_prime = broadcast(prime_ml=v, prime_hb_g_dl=hb_prime)
     vb = patient.blood_volume_ml
     return result((patient.hb_g_dl * vb + hb_prime * v) / (vb + v))
 
@@ -1288,7 +1289,7 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     pa = checked("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg",
                  low=_PRESSURE_RANGE_MMHG[0], high=_PRESSURE_RANGE_MMHG[1])
     hb = _hb(hb_g_dl)
-    n, pv, pa, hb = np.broadcast_arrays(n, pv, pa, hb)
+    n, pv, pa, hb = broadcast(rpm=n, venous_pressure_mmhg=pv, arterial_pressure_mmhg=pa, hb_g_dl=hb)
     shape = n.shape
     n, pv, pa, hb = (np.array(x, dtype=float).ravel() for x in (n, pv, pa, hb))
 

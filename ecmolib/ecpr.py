@@ -355,7 +355,9 @@ def oxygen_debt_ml_kg(
         )
     e_max = _validation.fraction("max_extraction", max_extraction, low_inclusive=False)
     cao2_ml_dl = blood.o2_content(pat.hb_g_dl, sao2, pao2_mmhg)
-    t, nf, ttf, q_cpr, q_ecmo, e_max = np.broadcast_arrays(t, nf, ttf, q_cpr, q_ecmo, e_max)
+    t, nf, ttf, q_cpr, q_ecmo, e_max = _validation.broadcast(
+        time_min=t, no_flow_min=nf, time_to_flow_min=ttf, cpr_output_fraction=q_cpr, ecmo_flow_l_min=q_ecmo,
+        max_extraction=e_max)
     if np.any(nf > ttf):
         bad = np.flatnonzero((nf > ttf).ravel())[0]
         raise ValueError(

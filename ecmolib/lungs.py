@@ -60,7 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ecmolib import blood, oxygenator, patients
-from ecmolib._validation import checked, fraction, result
+from ecmolib._validation import broadcast, checked, fraction, result
 
 __all__ = [
     "ALVEOLAR_VENTILATION_CONSTANT",
@@ -393,6 +393,7 @@ def exchange(mixed_venous, pulmonary_flow_l_min, *, shunt_fraction, fio2=0.21,
     rer = _rer(respiratory_exchange_ratio)
     pb = _pb(barometric_pressure_mmhg)
     if alveolar_ventilation_l_min is None:
+        q, s = broadcast(pulmonary_flow_l_min=q, shunt_fraction=s)
         va = DEFAULT_VENTILATION_PERFUSION_RATIO * (1.0 - s) * q
     else:
         va = checked("alveolar_ventilation_l_min", alveolar_ventilation_l_min, "L/min",
@@ -456,13 +457,8 @@ def exchange(mixed_venous, pulmonary_flow_l_min, *, shunt_fraction, fio2=0.21,
 
 
 def _broadcast(**arrays):
-    try:
-        return np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
-    except ValueError:
-        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(f"array arguments do not broadcast together: {shapes}") from None
-
-
+    """Common shape of the arrays; a mismatch names them (see :func:`ecmolib._validation.broadcast`)."""
+    return broadcast(**arrays)[0].shape
 
 
 def _ph_upper(hb, be):

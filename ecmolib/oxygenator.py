@@ -91,7 +91,7 @@ import numpy as np
 from scipy.optimize import brentq, elementwise, newton
 
 from ecmolib import blood
-from ecmolib._validation import checked, result, scalar
+from ecmolib._validation import broadcast, checked, result, scalar
 
 __all__ = [
     "WATER_VAPOUR_PRESSURE_MMHG",
@@ -1259,6 +1259,7 @@ def sweep_gas_po2_mmhg(fdo2, *, barometric_pressure_mmhg=STANDARD_BAROMETRIC_PRE
     """
     f = checked("fdo2", fdo2, "fraction 0..1", low=_FDO2_MIN, high=1.0)
     pb = checked("barometric_pressure_mmhg", barometric_pressure_mmhg, "mmHg", low=_PB_MIN, high=_PB_MAX)
+    f, pb = broadcast(fdo2=f, barometric_pressure_mmhg=pb)
     return result(f * (pb - WATER_VAPOUR_PRESSURE_MMHG))
 
 
@@ -1484,6 +1485,7 @@ def pressure_drop_mmhg(oxygenator, blood_flow_l_min, *, hb_g_dl=12.0, temperatur
     """
     ox = _check_oxygenator(oxygenator)
     q = _check_flow(ox, blood_flow_l_min)
+    broadcast(blood_flow_l_min=q, hb_g_dl=hb_g_dl, temperature_c=temperature_c)
     return result(_pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c))
 
 

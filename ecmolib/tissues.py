@@ -234,8 +234,8 @@ def o2_delivery_ml_min(cardiac_output_l_min, cao2_ml_dl):
     Global O2 delivery as the product of cardiac output and arterial O2
     content: Dunn et al. 2016 (module reference [1]), doi:10.1093/bjaed/mkw012.
     """
-    q = _flow("cardiac_output_l_min", cardiac_output_l_min)
-    ca = _content("cao2_ml_dl", cao2_ml_dl)
+    q, ca = _v.broadcast(cardiac_output_l_min=_flow("cardiac_output_l_min", cardiac_output_l_min),
+                         cao2_ml_dl=_content("cao2_ml_dl", cao2_ml_dl))
     return _v.result(10.0 * q * ca)
 
 
@@ -282,9 +282,9 @@ def fick_vo2_ml_min(cardiac_output_l_min, cao2_ml_dl, cvo2_ml_dl):
     The Fick equation for O2 consumption: Dunn et al. 2016 (module
     reference [1]), doi:10.1093/bjaed/mkw012.
     """
-    q = _flow("cardiac_output_l_min", cardiac_output_l_min)
-    ca = _content("cao2_ml_dl", cao2_ml_dl)
-    cv = _content("cvo2_ml_dl", cvo2_ml_dl)
+    q, ca, cv = _v.broadcast(cardiac_output_l_min=_flow("cardiac_output_l_min", cardiac_output_l_min),
+                             cao2_ml_dl=_content("cao2_ml_dl", cao2_ml_dl),
+                             cvo2_ml_dl=_content("cvo2_ml_dl", cvo2_ml_dl))
     _not_above(cv, ca, ("cvo2_ml_dl", "cao2_ml_dl"), "mL/dL", "the tissues take O2 out, they do not add it")
     return _v.result(10.0 * q * (ca - cv))
 
@@ -327,8 +327,9 @@ def extraction_ratio(vo2_ml_min, do2_ml_min):
     Resting whole-body extraction of about 25 % of the delivered O2: Dunn
     et al. 2016 (module reference [1]), doi:10.1093/bjaed/mkw012.
     """
-    vo2 = _gas("vo2_ml_min", vo2_ml_min)
-    do2 = _v.checked("do2_ml_min", do2_ml_min, "mL/min", low=0.0, low_inclusive=False)
+    vo2, do2 = _v.broadcast(vo2_ml_min=_gas("vo2_ml_min", vo2_ml_min),
+                            do2_ml_min=_v.checked("do2_ml_min", do2_ml_min, "mL/min", low=0.0,
+                                                  low_inclusive=False))
     _not_above(vo2, do2, ("vo2_ml_min", "do2_ml_min"), "mL/min", "no tissue consumes more O2 than it receives")
     return _v.result(vo2 / do2)
 
@@ -401,9 +402,10 @@ def venous_blood(arterial, flow_l_min, *, vo2_ml_min, vco2_ml_min) -> blood.Bloo
     """
     if not isinstance(arterial, blood.BloodGas):
         raise ValueError(f"arterial must be an ecmolib.blood.BloodGas; got {type(arterial).__name__}")
-    q = _flow("flow_l_min", flow_l_min)
-    vo2 = _gas("vo2_ml_min", vo2_ml_min)
-    vco2 = _gas("vco2_ml_min", vco2_ml_min)
+    q, vo2, vco2, _ = _v.broadcast(flow_l_min=_flow("flow_l_min", flow_l_min),
+                                   vo2_ml_min=_gas("vo2_ml_min", vo2_ml_min),
+                                   vco2_ml_min=_gas("vco2_ml_min", vco2_ml_min),
+                                   arterial=np.asarray(arterial.o2_content_ml_dl))
     ca = np.asarray(arterial.o2_content_ml_dl)
     flow_dl_min = 10.0 * q
     cv = ca - vo2 / flow_dl_min
@@ -594,6 +596,8 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
                       low_inclusive=False)
     pao2 = _v.checked("pao2_mmhg", pao2_mmhg, "mmHg", low=0.0, high=1000.0, low_inclusive=False)
     paco2 = _v.checked("paco2_mmhg", paco2_mmhg, "mmHg", low=0.0, high=200.0, low_inclusive=False)
+    _v.broadcast(cardiac_output_l_min=q, vo2_demand_ml_min=demand, pao2_mmhg=pao2, paco2_mmhg=paco2,
+                 hb_g_dl=hb)
     arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
                               temperature_c=patient.temperature_c)
     do2 = np.asarray(o2_delivery_ml_min(q, arterial.o2_content_ml_dl))

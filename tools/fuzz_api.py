@@ -244,13 +244,18 @@ def finite(result, depth=0):
     return True
 
 
-def call(fn, args, kwargs):
-    """Outcome of one call: 'ok', 'ValueError', 'non-finite' or the exception's type name."""
+def call(fn, args, kwargs, names=()):
+    """Outcome of one call: 'ok', 'ValueError', 'non-finite' or the exception's type name.
+
+    ``names``: parameters a ValueError must name ('ValueError naming nothing' otherwise).
+    """
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("error")
         try:
             result = fn(*[v for _, v in args], **kwargs)
-        except ValueError:
+        except ValueError as exc:
+            if names and not any(n in str(exc) for n in names):
+                return "ValueError naming nothing"
             return "ValueError"
         except Exception as exc:  # noqa: BLE001 - counting exactly these
             return type(exc).__name__
@@ -288,7 +293,7 @@ def cases(qualname, fn):
     if len(arrays) == 2:
         a, kw = mutated(args, kwargs, arrays[0], [dict(args).get(arrays[0], kwargs.get(arrays[0]))] * 3)
         a, kw = mutated(a, kw, arrays[1], [dict(a).get(arrays[1], kw.get(arrays[1]))] * 4)
-        yield f"{arrays[0]}/{arrays[1]} shapes 3 vs 4", a, kw
+        yield f"{arrays[0]}/{arrays[1]} shapes 3 vs 4", a, kw, tuple(arrays)
 
 
 def main(argv):
@@ -300,9 +305,9 @@ def main(argv):
         if quick and qualname == "hemodynamics.simulate":
             continue
         tried = False
-        for label, args, kwargs in cases(qualname, fn):
+        for label, args, kwargs, *names in cases(qualname, fn):
             tried = True
-            outcome = call(fn, args, kwargs)
+            outcome = call(fn, args, kwargs, *names)
             if label == "baseline" and outcome != "ok":
                 bad.append((qualname, label, outcome))
                 counts["baseline failed"] += 1
