@@ -532,10 +532,11 @@ def simulate(patient, duration_s, *, va_flow_l_min=0.0, lv_contractility=1.0, he
     response only (e.g. a mean pressure well above normal at full VA flow,
     where a patient's vessels would dilate).
 
-    Performance: about 1500-2000 simulated seconds per wall-clock second
-    for an adult on one core (numba-compiled RK4; ``benchmarks/``). The
-    first call in a fresh environment compiles the model (a few seconds;
-    cached on disk afterwards).
+    Performance: about 3000-4300 simulated seconds per wall-clock second
+    for an adult on one core, warm-up included (numba-compiled RK4 with 500
+    steps per cycle; ``benchmarks/results.txt``); about 100 times slower
+    as plain Python without numba. The first call in a fresh environment
+    compiles the model (a few seconds; cached on disk afterwards).
 
     Examples
     --------
