@@ -7,7 +7,7 @@ fraction, ``patient`` the adult, ...) and then with one argument replaced by
 a bad value: non-finite, huge (also a Python int beyond float), subnormal,
 negative, of the wrong type, empty, a list where a scalar is expected, a
 float32 or 0-d array of the valid value, mismatched array shapes. The
-contract (``../shared`` design, "bad input"): each call either raises a
+contract of every ecmolib function: each call either raises a
 ``ValueError`` or returns a finite result (no NaN, no inf). Anything else is
 counted and listed.
 
