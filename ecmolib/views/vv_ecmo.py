@@ -541,7 +541,8 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
         k = int(np.argmin(np.abs(co - c)))
         ax.plot(q / co[k], r.sao2[k], color=_BACKGROUND, lw=1.2, zorder=1)
         ax.text(q[0] / co[k] - 0.015, r.sao2[k, 0], f"CO {co[k]:g} L/min", fontsize=7.5, color="0.5", ha="right",
-                va="center", zorder=1)
+                va="center", zorder=2,   # above the grey curves it may lie on: a white halo
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     (a["curve"],) = ax.plot([], [], color=_CURRENT, lw=2.2, zorder=3)
     (a["marker"],) = ax.plot([], [], "o", color=_CURRENT, ms=9, mec="white", mew=1.5, zorder=4)
     a["label"] = ax.text(0, 0, "", fontsize=9, color=_CURRENT, ha="left", va="top", zorder=5,
@@ -594,7 +595,7 @@ def flow_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         i, j = indices(ecmo_flow_l_min, cardiac_output_l_min)
         r = table.readout.at((i, j))
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
-        fig.subplots_adjust(left=0.07, right=0.95, bottom=0.12, top=0.9, wspace=0.08)
+        fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"curve": draw_flow_ratio(ax1, table, i_co=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
         artists[fig] = _live(fig, a)
         return r.numbers()
@@ -772,7 +773,7 @@ def recirculation_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         i, j = indices(recirculation, ecmo_flow_l_min)
         out, r = numbers(i, j)
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
-        fig.subplots_adjust(left=0.07, right=0.95, bottom=0.12, top=0.9, wspace=0.08)
+        fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"plot": draw_recirculation(ax1, table, i_rec=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
         artists[fig] = _live(fig, a)
         return out
