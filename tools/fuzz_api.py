@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 MODULES = ("blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics",
            "ecpr", "plotting", "widgets", "selfcheck", "views.oxygen_in_blood", "views.membrane_lung",
-           "views.circuit_pressures", "views.vv_ecmo")
+           "views.circuit_pressures", "views.vv_ecmo", "views.scenario")
 # Left to the view tests (they need figures or build widgets): drawing helpers and explorers.
 _DRAWING = ("draw_", "update_")
 
