@@ -417,21 +417,43 @@ def _flow_slider(s, low_factor, high_factor, *, per=30.0) -> SliderSpec:
 # --------------------------------------------------------------------------
 
 
-#: Labels of the circuit picture that no explorer of this lesson changes
-#: (VO2, shunt fraction and sweep are fixed by the scenario there); left out
-#: of the moving artists so a slider move draws fewer glyphs.
-_CIRCUIT_CONSTANT = ("body_text", "lungs_text", "sweep_text")
+#: What each number label of the circuit picture shows (fields of
+#: :class:`VVReadout`) where an explorer may hold it fixed; the saturation
+#: labels change with every slider.
+_CIRCUIT_LABEL_FIELDS = {
+    "body_text": ("vo2_ml_min",),
+    "lungs_text": ("shunt_fraction",),
+    "sweep_text": ("sweep_l_min",),
+    "co_text": ("cardiac_output_l_min",),
+    "flow_text": ("ecmo_flow_l_min",),
+    "recirculation": ("recirculation",),
+    "recirculation_text": ("recirculation", "effective_flow_l_min"),
+}
+
+#: Parts of the circuit picture that no update changes (the body's box keeps
+#: its colour).
+_CIRCUIT_NEVER_MOVES = ("body",)
 
 
-def _live(fig, artists):
+def _constant_labels(r: VVReadout) -> tuple[str, ...]:
+    """The circuit labels whose numbers are the same at every slider position of a table's readout ``r``."""
+    return tuple(k for k, fields in _CIRCUIT_LABEL_FIELDS.items()
+                 if all(np.ptp(np.asarray(getattr(r, f), dtype=float)) == 0.0 for f in fields))
+
+
+def _live(fig, artists, *, constant=()):
     """Mark what the update functions change, so a live widget figure redraws only that.
 
-    The constant labels of a circuit picture (``artists["circuit"]``) stay in
-    the static background.
+    The parts of a circuit picture (``artists["circuit"]``) named in
+    ``constant`` (labels whose numbers the explorer's sliders do not
+    change, see :func:`_constant_labels`) or in :data:`_CIRCUIT_NEVER_MOVES`
+    stay in the static background: a text costs about as much to draw as
+    its glyphs, so fewer moving labels make a faster slider.
     """
     moving = dict(artists)
     if "circuit" in moving:
-        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in _CIRCUIT_CONSTANT}
+        fixed = set(constant) | set(_CIRCUIT_NEVER_MOVES)
+        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in fixed}
     widgets.live_artists(fig, moving)
     return artists
 
@@ -736,7 +758,7 @@ def flow_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
         fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"curve": draw_flow_ratio(ax1, table, i_co=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
-        artists[fig] = _live(fig, a)
+        artists[fig] = _live(fig, a, constant=_constant_labels(table.readout))
         return r.numbers()
 
     def update(fig, ecmo_flow_l_min, cardiac_output_l_min):
@@ -916,7 +938,7 @@ def recirculation_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
         fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"plot": draw_recirculation(ax1, table, i_rec=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
-        artists[fig] = _live(fig, a)
+        artists[fig] = _live(fig, a, constant=_constant_labels(table.readout))
         return out
 
     def update(fig, recirculation, ecmo_flow_l_min):
