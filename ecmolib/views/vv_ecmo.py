@@ -170,8 +170,11 @@ SCENARIO = default_scenario(_patients.ADULT)
 
 #: Arterial saturation drawn as a reference line [fraction]: 90 %, the level
 #: an ECMO flow / cardiac output ratio above about 0.6 kept the SaO2 above
-#: in adults with severe ARDS on VV ECMO (Schmidt et al., Intensive Care Med
-#: 2013; a cut-off read from scattered patient data).
+#: in adults with severe ARDS on VV ECMO (Schmidt M, Tachon G, Devilliers C,
+#: et al. Blood oxygenation and decarboxylation determinants during
+#: venovenous ECMO for respiratory failure in adults. Intensive Care Med
+#: 2013;39:838-846, PMID 23291732, DOI not verified; a cut-off read from
+#: scattered patient data).
 SAO2_REFERENCE = 0.90
 
 #: ECMO flow / cardiac output ratio drawn as a reference line: 0.6 (Schmidt
