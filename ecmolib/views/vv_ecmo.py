@@ -433,11 +433,6 @@ _CIRCUIT_LABEL_FIELDS = {
     "recirculation_text": ("recirculation", "effective_flow_l_min"),
 }
 
-#: Parts of the circuit picture that no update changes (the body's box keeps
-#: its colour).
-_CIRCUIT_NEVER_MOVES = ("body",)
-
-
 def _constant_labels(r: VVReadout) -> tuple[str, ...]:
     """The circuit labels whose numbers are the same at every slider position of a table's readout ``r``."""
     return tuple(k for k, fields in _CIRCUIT_LABEL_FIELDS.items()
@@ -447,16 +442,17 @@ def _constant_labels(r: VVReadout) -> tuple[str, ...]:
 def _live(fig, artists, *, constant=()):
     """Mark what the update functions change, so a live widget figure redraws only that.
 
-    The parts of a circuit picture (``artists["circuit"]``) named in
-    ``constant`` (labels whose numbers the explorer's sliders do not
-    change, see :func:`_constant_labels`) or in :data:`_CIRCUIT_NEVER_MOVES`
-    stay in the static background: a text costs about as much to draw as
-    its glyphs, so fewer moving labels make a faster slider.
+    The labels of a circuit picture (``artists["circuit"]``) named in
+    ``constant`` (those whose numbers the explorer's sliders do not change,
+    see :func:`_constant_labels`) stay in the static background: a text
+    costs about as much to draw as its glyphs, so fewer moving labels make
+    a faster slider. (The body's box stays moving although no update
+    recolours it: the segments that end under it must be drawn below it.
+    Its label is then redrawn with it.)
     """
     moving = dict(artists)
     if "circuit" in moving:
-        fixed = set(constant) | set(_CIRCUIT_NEVER_MOVES)
-        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in fixed}
+        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in set(constant)}
     widgets.live_artists(fig, moving)
     return artists
 
