@@ -196,6 +196,16 @@ class TestScenarioFollowsThePatient:
             numbers = ex.draw(Figure(figsize=ex.figsize), **values)
             assert all(math.isfinite(v) for v in numbers.values()), values
 
+    def test_settings_beyond_the_devices_still_give_sliders(self):
+        # An educator may set a flow above the oxygenator's maximum (the model
+        # accepts up to 1.5 times it) or a high sweep (up to 20 L/min): the
+        # sliders then end at that setting instead of failing.
+        adult = patients.ADULT
+        ex = lesson.flow_explorer(adult, ecmo_flow_l_min=8.0)
+        assert ex.specs["ecmo_flow_l_min"].high == pytest.approx(8.0)
+        ex = lesson.co2_explorer(adult, sweep_l_min=12.0)
+        assert ex.specs["sweep_l_min"].high <= 20.0 and ex.specs["sweep_l_min"].value == pytest.approx(12.0)
+
     @pytest.mark.parametrize("preset", sorted(PRESETS))
     def test_flow_ratio_axis_fits_the_slider_ratios(self, preset):
         # The x axis runs from 0 to just past the largest ratio the sliders

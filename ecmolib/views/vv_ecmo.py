@@ -406,12 +406,13 @@ def _readout_line(r: VVReadout) -> str:
 def _flow_slider(s, low_factor, high_factor, *, per=30.0) -> SliderSpec:
     """ECMO flow slider from ``low_factor`` to ``high_factor`` times the scenario's flow.
 
-    Capped at the scenario oxygenator's maximum blood flow; the step is a
-    round number giving about ``per`` steps up to the scenario's flow (0.1
-    L/min for the adult's 4.2 L/min, 0.01 L/min for the neonate's 0.35).
+    Capped at the scenario oxygenator's maximum blood flow (or at the
+    scenario's flow, where an educator set it above that maximum); the step
+    is a round number giving about ``per`` steps up to the scenario's flow
+    (0.1 L/min for the adult's 4.2 L/min, 0.01 L/min for the neonate's 0.35).
     """
     q = float(s["ecmo_flow_l_min"])
-    high = min(high_factor * q, float(s["oxygenator"].max_blood_flow_l_min))
+    high = max(min(high_factor * q, float(s["oxygenator"].max_blood_flow_l_min)), q)
     return SliderSpec.anchored("ECMO flow", "L/min", q, low_factor * q, high, widgets.nice_step(q, per))
 
 
@@ -1288,7 +1289,7 @@ def co2_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     """Sweep and ECMO flow sliders over SaO2 and PaCO2.
 
     The sweep runs from 0.35 to 2.4 times the scenario's sweep (1.6-10.0
-    L/min for the adult's 4.2 L/min), the ECMO flow from 0.6 to 1.7 times
+    L/min for the adult's 4.2 L/min; at most the model's 20 L/min), the ECMO flow from 0.6 to 1.7 times
     the scenario's flow (at most the oxygenator's maximum; 2.6-7.0 L/min).
     With lungs that exchange no gas the membrane must remove all the CO2,
     so the lowest sweep leaves a high PaCO2; every combination has a steady
@@ -1297,9 +1298,9 @@ def co2_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     patient = _patients._checked(patient)
     s = _scenario(patient, scenario)
     v = float(s["sweep_l_min"])
+    v_high = max(min(2.4 * v, vv._SWEEP_MAX), v)
     specs = {
-        "sweep_l_min": SliderSpec.anchored("sweep gas flow", "L/min", v, 0.35 * v, 2.4 * v,
-                                           widgets.nice_step(v, 16.0)),
+        "sweep_l_min": SliderSpec.anchored("sweep gas flow", "L/min", v, 0.35 * v, v_high, widgets.nice_step(v, 16.0)),
         "ecmo_flow_l_min": _flow_slider(s, 0.6, 1.7),
     }
     vg, qg = specs["sweep_l_min"].grid(), specs["ecmo_flow_l_min"].grid()
