@@ -154,7 +154,82 @@ class TestClaimsOfTheText:
         assert np.min(np.asarray(t.readout.sao2)[ratio >= 0.65]) >= 0.88
 
 
+PRESETS = {"neonate": patients.NEONATE, "infant": patients.INFANT, "child": patients.CHILD,
+           "adult": patients.ADULT}
+
+
+class TestScenarioFollowsThePatient:
+    """The lesson runs for every patient preset: flows, sliders and axes on the patient's own scale."""
+
+    @pytest.mark.parametrize("preset", sorted(PRESETS))
+    def test_default_scenario_is_sized_for_the_patient(self, preset):
+        # Full VV support for the patient's size, within the oxygenator chosen
+        # for that size (its maximum flow covers the target flow).
+        p = PRESETS[preset]
+        s = lesson.default_scenario(p)
+        assert s["ecmo_flow_l_min"] == pytest.approx(patients.target_ecmo_flow_l_min(p, "vv"))
+        assert s["ecmo_flow_l_min"] <= s["oxygenator"].max_blood_flow_l_min
+        assert s["cardiac_output_l_min"] == pytest.approx(lesson.HYPERDYNAMIC_OUTPUT_FACTOR * p.cardiac_output_l_min)
+
+    @pytest.mark.parametrize("preset", sorted(PRESETS))
+    @pytest.mark.parametrize("name", sorted(FACTORIES))
+    def test_flow_sliders_scale_with_the_patient(self, preset, name):
+        # A neonate's 0.35 L/min must not sit in the corner of an adult's
+        # 2.5-7 L/min slider: each flow slider spans at most 2.1 times the
+        # scenario's flow (the haemoglobin explorer's starts at 0.6 x CO),
+        # never beyond the oxygenator, and passes through its starting flow.
+        p = PRESETS[preset]
+        ex = FACTORIES[name](p)
+        spec = ex.specs["ecmo_flow_l_min"]
+        q = spec.value
+        assert spec.low <= q <= spec.high
+        assert spec.high <= lesson.default_scenario(p)["oxygenator"].max_blood_flow_l_min + 1e-9
+        assert spec.low >= 0.5 * q and spec.high <= 2.1 * q
+        assert (spec.high - spec.low) / spec.step >= 20  # enough positions to explore
+
+    @pytest.mark.parametrize("variation", [{}, {"hb_g_dl": 8.0}, {"shunt_fraction": 0.5, "fio2": 0.6}])
+    @pytest.mark.parametrize("preset", ["neonate", "adult"])
+    @pytest.mark.parametrize("name", sorted(FACTORIES))
+    def test_every_slider_end_draws_finite_numbers(self, name, preset, variation):
+        ex = FACTORIES[name](PRESETS[preset], **variation)
+        for values in ex.extreme_settings():
+            numbers = ex.draw(Figure(figsize=ex.figsize), **values)
+            assert all(math.isfinite(v) for v in numbers.values()), values
+
+    def test_settings_beyond_the_devices_still_give_sliders(self):
+        # An educator may set a flow above the oxygenator's maximum (the model
+        # accepts up to 1.5 times it) or a high sweep (up to 20 L/min): the
+        # sliders then end at that setting instead of failing.
+        adult = patients.ADULT
+        ex = lesson.flow_explorer(adult, ecmo_flow_l_min=8.0)
+        assert ex.specs["ecmo_flow_l_min"].high == pytest.approx(8.0)
+        ex = lesson.co2_explorer(adult, sweep_l_min=12.0)
+        assert ex.specs["sweep_l_min"].high <= 20.0 and ex.specs["sweep_l_min"].value == pytest.approx(12.0)
+
+    @pytest.mark.parametrize("preset", sorted(PRESETS))
+    def test_flow_ratio_axis_fits_the_slider_ratios(self, preset):
+        # The x axis runs from 0 to just past the largest ratio the sliders
+        # make, whatever the patient's size.
+        ex = FACTORIES["04 flow and cardiac output"](PRESETS[preset])
+        fig = Figure(figsize=ex.figsize)
+        ex.draw(fig, **ex.defaults())
+        q, co = ex.specs["ecmo_flow_l_min"], ex.specs["cardiac_output_l_min"]
+        lo, hi = fig.axes[0].get_xlim()
+        assert lo == 0.0
+        assert q.high / co.low <= hi <= 1.1 * q.high / co.low
+
+
 class TestBadInput:
+    def test_report_prints_one_state(self):
+        with pytest.raises(ValueError, match="one state"):
+            lesson.report("x", cardiac_output_l_min=np.array([5.0, 6.0]))
+        with pytest.raises(ValueError, match="patient"):
+            lesson.report("x", "adult")
+
+    def test_default_scenario_needs_a_patient(self):
+        with pytest.raises(ValueError, match="patient"):
+            lesson.default_scenario("adult")
+
     def test_unknown_scenario_key(self):
         with pytest.raises(ValueError, match="unknown scenario keys"):
             lesson.scenario_state(ecmo_flow=4.0)

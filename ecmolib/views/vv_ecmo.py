@@ -23,11 +23,15 @@ The pictures:
   outputs (SaO2, PaCO2).
 
 The explorers (:data:`EXPLORERS`): flow and cardiac output, recirculation,
-haemoglobin, CO2 and sweep. Every slider range is chosen so that every
-combination of the sliders has a steady state for the default scenario
-(:func:`ecmolib.vv.steady_state` raises where the membrane lung cannot meet
-the body's O2 consumption); a scenario that breaks that raises a
-``ValueError`` from the factory, with the model's message.
+haemoglobin, CO2 and sweep. The scenario follows the patient
+(:func:`default_scenario`: the flows, the cardiac output and the
+oxygenator scale with the patient's size), and so does every slider range
+and axis: flows are multiples of the scenario's, so a neonate's 0.35 L/min
+is drawn on its own scale. Where the ECMO flow cannot carry the body's O2
+consumption the model's consumption becomes supply-limited rather than
+failing, so every combination of the sliders has a steady state; a
+scenario outside the model's ranges raises a ``ValueError`` from the
+factory, with the model's message.
 """
 
 from __future__ import annotations
@@ -48,10 +52,14 @@ from ecmolib import plotting, vv, widgets
 from ecmolib.widgets import Explorer, SliderSpec
 
 __all__ = [
+    "HYPERDYNAMIC_OUTPUT_FACTOR",
+    "SCENARIO_HB_G_DL",
+    "default_scenario",
     "SCENARIO",
     "SAO2_REFERENCE",
     "FLOW_RATIO_REFERENCE",
     "scenario_state",
+    "report",
     "VVReadout",
     "readout",
     "draw_vv_circuit",
@@ -79,45 +87,94 @@ __all__ = [
     "EXPLORERS",
 ]
 
-#: The lesson's scenario: an adult (:data:`ecmolib.patients.ADULT`, 70 kg,
-#: VO2 250 mL/min) with severe respiratory failure on VV ECMO (a teaching
-#: scenario, not a patient).
-#:
-#: * ``ecmo_flow_l_min`` 4.0 L/min: about 57 mL/kg/min, near the typical
-#:   adult VV full-support flow of 60 mL/kg/min of
-#:   :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN` (a value attributed to
-#:   ELSO; see the verification note there).
-#: * ``cardiac_output_l_min`` 6.0 L/min: ASSUMPTION, a critically ill adult
-#:   whose output is 20 % above the ADULT preset's resting 5.0 L/min.
-#: * ``recirculation`` 0: an ideally placed cannula pair; typical values by
-#:   configuration are in :data:`ecmolib.vv.TYPICAL_RECIRCULATION`.
-#: * ``hb_g_dl`` 12 g/dL: ASSUMPTION, a value between the adult reference
-#:   (14 g/dL, the ADULT preset) and common transfusion thresholds; it is
-#:   also the Hb of the ISO 7199 oxygenator test blood.
-#: * ``sweep_l_min`` 4.0 L/min of ``fdo2`` 1.0: sweep:blood 1:1 at the
-#:   scenario flow, the ratio of the ISO 7199 / AAMI test
-#:   (:data:`ecmolib.oxygenator.RATED_SWEEP_TO_BLOOD_FLOW_RATIO`); an
-#:   assumption that this is where the bedside starts.
-#: * ``shunt_fraction`` 1.0 and ``fio2`` 0.21: lungs that exchange no gas
-#:   (:data:`ecmolib.vv.DEFAULT_SHUNT_FRACTION`, Bartlett 2016,
-#:   doi:10.1177/0885066616641383), the worst case, in which the ECMO flow
-#:   relative to the cardiac output sets the arterial saturation; FiO2 then
-#:   has no effect.
-SCENARIO = {
-    "ecmo_flow_l_min": 4.0,
-    "cardiac_output_l_min": 6.0,
-    "recirculation": 0.0,
-    "hb_g_dl": 12.0,
-    "sweep_l_min": 4.0,
-    "fdo2": 1.0,
-    "shunt_fraction": 1.0,
-    "fio2": 0.21,
-}
+#: Cardiac output of the scenario's patient as a multiple of the preset's
+#: resting output: 1.2, a critically ill patient with a hyperdynamic
+#: circulation (ASSUMPTION: 6.0 L/min for the 70 kg adult's 5.0 L/min).
+HYPERDYNAMIC_OUTPUT_FACTOR = 1.2
+
+#: Haemoglobin of the scenario [g/dL]: 12, the same for every patient
+#: (ASSUMPTION: a value between the adult reference of 14 g/dL and common
+#: transfusion thresholds, and the Hb of the ISO 7199 oxygenator test blood).
+SCENARIO_HB_G_DL = 12.0
+
+
+def default_scenario(patient=_patients.ADULT) -> dict:
+    """The lesson's scenario for a patient: severe respiratory failure on VV ECMO.
+
+    A teaching scenario, not a patient. Every flow follows the patient:
+
+    * ``ecmo_flow_l_min``: the typical full-support VV flow for the
+      patient's size (:func:`ecmolib.patients.target_ecmo_flow_l_min`; 4.2
+      L/min, 60 mL/kg/min, for the 70 kg adult; values attributed to ELSO,
+      see the verification note of :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN`).
+    * ``cardiac_output_l_min``: :data:`HYPERDYNAMIC_OUTPUT_FACTOR` times the
+      patient's resting output (6.0 L/min for the adult).
+    * ``recirculation`` 0: an ideally placed cannula pair; typical values by
+      configuration are in :data:`ecmolib.vv.TYPICAL_RECIRCULATION`.
+    * ``hb_g_dl``: :data:`SCENARIO_HB_G_DL`.
+    * ``sweep_l_min`` equal to the ECMO flow, of ``fdo2`` 1.0: sweep:blood
+      1:1, the ratio of the ISO 7199 / AAMI test
+      (:data:`ecmolib.oxygenator.RATED_SWEEP_TO_BLOOD_FLOW_RATIO`); an
+      assumption that this is where the bedside starts.
+    * ``shunt_fraction`` 1.0 and ``fio2`` 0.21: lungs that exchange no gas
+      (:data:`ecmolib.vv.DEFAULT_SHUNT_FRACTION`, Bartlett 2017,
+      doi:10.1177/0885066616641383), the worst case, in which the ECMO flow
+      relative to the cardiac output sets the arterial saturation; FiO2 then
+      has no effect.
+    * ``oxygenator``: the one sized for the patient
+      (:func:`ecmolib.vv.default_oxygenator`).
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+        The patient (size, resting cardiac output).
+
+    Returns
+    -------
+    dict
+        The settings, keyed as :func:`scenario_state` takes them.
+
+    Raises
+    ------
+    ValueError
+        If ``patient`` is not a :class:`~ecmolib.patients.Patient`.
+
+    Examples
+    --------
+    >>> from ecmolib import patients
+    >>> from ecmolib.views.vv_ecmo import default_scenario
+    >>> s = default_scenario(patients.ADULT)
+    >>> round(s["ecmo_flow_l_min"], 2), round(s["cardiac_output_l_min"], 2), s["oxygenator"].rated_flow_l_min
+    (4.2, 6.0, 7.0)
+    >>> round(default_scenario(patients.NEONATE)["ecmo_flow_l_min"], 2)
+    0.35
+    """
+    p = _patients._checked(patient)
+    flow = _patients.target_ecmo_flow_l_min(p, "vv")
+    return {
+        "ecmo_flow_l_min": flow,
+        "cardiac_output_l_min": HYPERDYNAMIC_OUTPUT_FACTOR * p.cardiac_output_l_min,
+        "recirculation": 0.0,
+        "hb_g_dl": SCENARIO_HB_G_DL,
+        "sweep_l_min": flow,
+        "fdo2": 1.0,
+        "shunt_fraction": 1.0,
+        "fio2": 0.21,
+        "oxygenator": vv.default_oxygenator(p),
+    }
+
+
+#: The lesson's default scenario: :func:`default_scenario` of the 70 kg adult
+#: (:data:`ecmolib.patients.ADULT`, VO2 250 mL/min).
+SCENARIO = default_scenario(_patients.ADULT)
 
 #: Arterial saturation drawn as a reference line [fraction]: 90 %, the level
 #: an ECMO flow / cardiac output ratio above about 0.6 kept the SaO2 above
-#: in adults with severe ARDS on VV ECMO (Schmidt et al., Intensive Care Med
-#: 2013; a cut-off read from scattered patient data).
+#: in adults with severe ARDS on VV ECMO (Schmidt M, Tachon G, Devilliers C,
+#: et al. Blood oxygenation and decarboxylation determinants during
+#: venovenous ECMO for respiratory failure in adults. Intensive Care Med
+#: 2013;39:838-846, PMID 23291732, DOI not verified; a cut-off read from
+#: scattered patient data).
 SAO2_REFERENCE = 0.90
 
 #: ECMO flow / cardiac output ratio drawn as a reference line: 0.6 (Schmidt
@@ -149,29 +206,33 @@ _SAMPLE_LABELS = {
 # --------------------------------------------------------------------------
 
 
-def _scenario(scenario):
+def _scenario(patient, scenario):
+    """The patient's :func:`default_scenario` with the given settings changed (keys checked)."""
     unknown = set(scenario) - set(SCENARIO)
     if unknown:
         raise ValueError(f"unknown scenario keys {sorted(unknown)}; valid keys are {sorted(SCENARIO)}")
-    return {**SCENARIO, **scenario}
+    return {**default_scenario(patient), **scenario}
 
 
 def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     """The patient's VV steady state for the lesson's scenario with some settings changed.
 
     A thin wrapper of :func:`ecmolib.vv.steady_state`: the keyword arguments
-    are those of :data:`SCENARIO` (any may be an array; they broadcast).
+    are those of :func:`default_scenario` (any number may be an array; they
+    broadcast).
 
     Parameters
     ----------
     patient : ecmolib.patients.Patient
-        The patient (VO2, VCO2, P50, temperature).
+        The patient (VO2, VCO2, P50, temperature; size for the default
+        flows and devices).
     **settings
-        Overrides of :data:`SCENARIO`: ``ecmo_flow_l_min`` [L/min],
-        ``cardiac_output_l_min`` [L/min], ``recirculation`` [fraction],
-        ``hb_g_dl`` [g/dL], ``sweep_l_min`` [L/min], ``fdo2``,
-        ``shunt_fraction`` and ``fio2`` [fractions]; valid as for
-        :func:`ecmolib.vv.steady_state`.
+        Overrides of the patient's :func:`default_scenario`:
+        ``ecmo_flow_l_min`` [L/min], ``cardiac_output_l_min`` [L/min],
+        ``recirculation`` [fraction], ``hb_g_dl`` [g/dL], ``sweep_l_min``
+        [L/min], ``fdo2``, ``shunt_fraction`` and ``fio2`` [fractions],
+        ``oxygenator`` (an :class:`ecmolib.oxygenator.Oxygenator`); valid
+        as for :func:`ecmolib.vv.steady_state`.
 
     Returns
     -------
@@ -188,13 +249,53 @@ def scenario_state(patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
     >>> from ecmolib.views import vv_ecmo
     >>> r = vv_ecmo.scenario_state()
     >>> round(float(r.flow_ratio), 3)
-    0.667
+    0.7
     """
-    s = _scenario(settings)
+    patient = _patients._checked(patient)
+    s = _scenario(patient, settings)
     return vv.steady_state(
-        _patients._checked(patient), s["ecmo_flow_l_min"], recirculation=s["recirculation"],
+        patient, s["ecmo_flow_l_min"], recirculation=s["recirculation"],
         shunt_fraction=s["shunt_fraction"], fio2=s["fio2"], fdo2=s["fdo2"], sweep_l_min=s["sweep_l_min"],
-        cardiac_output_l_min=s["cardiac_output_l_min"], hb_g_dl=s["hb_g_dl"])
+        cardiac_output_l_min=s["cardiac_output_l_min"], hb_g_dl=s["hb_g_dl"], oxygenator=s["oxygenator"])
+
+
+def report(label, patient=_patients.ADULT, **settings) -> vv.VVSteadyState:
+    """Print one line of the blood gases and the O2 delivery of a scenario state, and return the state.
+
+    Parameters
+    ----------
+    label : str
+        What the line describes (printed first, padded to 34 characters).
+    patient : ecmolib.patients.Patient
+        The patient, as for :func:`scenario_state`.
+    **settings
+        Overrides of the patient's :func:`default_scenario`, as for
+        :func:`scenario_state`; scalars (one state).
+
+    Returns
+    -------
+    ecmolib.vv.VVSteadyState
+        The state :func:`scenario_state` computed.
+
+    Raises
+    ------
+    ValueError
+        As :func:`scenario_state`, or if a setting is an array (more than one
+        state).
+
+    Examples
+    --------
+    >>> from ecmolib.views import vv_ecmo
+    >>> state = vv_ecmo.report("scenario")  # doctest: +ELLIPSIS
+    scenario                           SaO2 ...%  PaO2 ... mmHg  SvO2 ...%  PaCO2 ... mmHg  DO2 ... mL/min (... x VO2)
+    """
+    state = scenario_state(patient, **settings)
+    if np.ndim(state.sao2):
+        raise ValueError(f"report prints one state; got settings of shape {np.shape(state.sao2)}")
+    r = readout(state)
+    print(f"{str(label):<34s} SaO2 {r.sao2:5.1%}  PaO2 {r.pao2_mmhg:3.0f} mmHg  SvO2 {r.svo2:5.1%}  "
+          f"PaCO2 {r.paco2_mmhg:4.1f} mmHg  DO2 {r.do2_ml_min:4.0f} mL/min ({r.do2_ml_min / r.vo2_ml_min:.1f} x VO2)")
+    return state
 
 
 @dataclass(frozen=True)
@@ -286,9 +387,33 @@ def readout(state: vv.VVSteadyState, *, shunt_fraction=SCENARIO["shunt_fraction"
         shunt_fraction=s)
 
 
+def _lpm(flow_l_min) -> str:
+    """A flow [L/min] with the decimals its size needs: 0.35, 1.84, 4.2."""
+    q = float(flow_l_min)
+    return f"{q:.2f}" if q < 2.0 else f"{q:.1f}"
+
+
 def _readout_line(r: VVReadout) -> str:
     return (f"SaO₂ {r.sao2:.0%}    SvO₂ {r.svo2:.0%}    PaCO₂ {r.paco2_mmhg:.0f} mmHg    "
             f"DO₂ {r.do2_ml_min:.0f} mL/min ({r.do2_ml_min / r.vo2_ml_min:.1f} x VO₂)")
+
+
+# --------------------------------------------------------------------------
+# Slider ranges from the scenario
+# --------------------------------------------------------------------------
+
+
+def _flow_slider(s, low_factor, high_factor, *, per=30.0) -> SliderSpec:
+    """ECMO flow slider from ``low_factor`` to ``high_factor`` times the scenario's flow.
+
+    Capped at the scenario oxygenator's maximum blood flow (or at the
+    scenario's flow, where an educator set it above that maximum); the step
+    is a round number giving about ``per`` steps up to the scenario's flow
+    (0.1 L/min for the adult's 4.2 L/min, 0.01 L/min for the neonate's 0.35).
+    """
+    q = float(s["ecmo_flow_l_min"])
+    high = max(min(high_factor * q, float(s["oxygenator"].max_blood_flow_l_min)), q)
+    return SliderSpec.anchored("ECMO flow", "L/min", q, low_factor * q, high, widgets.nice_step(q, per))
 
 
 # --------------------------------------------------------------------------
@@ -296,21 +421,39 @@ def _readout_line(r: VVReadout) -> str:
 # --------------------------------------------------------------------------
 
 
-#: Labels of the circuit picture that no explorer of this lesson changes
-#: (VO2, shunt fraction and sweep are fixed by the scenario there); left out
-#: of the moving artists so a slider move draws fewer glyphs.
-_CIRCUIT_CONSTANT = ("body_text", "lungs_text", "sweep_text")
+#: What each number label of the circuit picture shows (fields of
+#: :class:`VVReadout`) where an explorer may hold it fixed; the saturation
+#: labels change with every slider.
+_CIRCUIT_LABEL_FIELDS = {
+    "body_text": ("vo2_ml_min",),
+    "lungs_text": ("shunt_fraction",),
+    "sweep_text": ("sweep_l_min",),
+    "co_text": ("cardiac_output_l_min",),
+    "flow_text": ("ecmo_flow_l_min",),
+    "recirculation": ("recirculation",),
+    "recirculation_text": ("recirculation", "effective_flow_l_min"),
+}
+
+def _constant_labels(r: VVReadout) -> tuple[str, ...]:
+    """The circuit labels whose numbers are the same at every slider position of a table's readout ``r``."""
+    return tuple(k for k, fields in _CIRCUIT_LABEL_FIELDS.items()
+                 if all(np.ptp(np.asarray(getattr(r, f), dtype=float)) == 0.0 for f in fields))
 
 
-def _live(fig, artists):
+def _live(fig, artists, *, constant=()):
     """Mark what the update functions change, so a live widget figure redraws only that.
 
-    The constant labels of a circuit picture (``artists["circuit"]``) stay in
-    the static background.
+    The labels of a circuit picture (``artists["circuit"]``) named in
+    ``constant`` (those whose numbers the explorer's sliders do not change,
+    see :func:`_constant_labels`) stay in the static background: a text
+    costs about as much to draw as its glyphs, so fewer moving labels make
+    a faster slider. (The body's box stays moving although no update
+    recolours it: the segments that end under it must be drawn below it.
+    Its label is then redrawn with it.)
     """
     moving = dict(artists)
     if "circuit" in moving:
-        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in _CIRCUIT_CONSTANT}
+        moving["circuit"] = {k: v for k, v in moving["circuit"].items() if k not in set(constant)}
     widgets.live_artists(fig, moving)
     return artists
 
@@ -429,10 +572,10 @@ def update_vv_circuit(artists, r: VVReadout):
     a["lungs_text"].set_text(f"lungs\nshunt {r.shunt_fraction:.0%}")
     a["venous_text"].set_text(f"venous return  SvO₂ {r.svo2:.0%}")
     a["pre_text"].set_text(f"pre-oxy\nSO₂ {r.pre_so2:.0%}")
-    a["flow_text"].set_text(f"ECMO {r.ecmo_flow_l_min:.1f} L/min")
+    a["flow_text"].set_text(f"ECMO {_lpm(r.ecmo_flow_l_min)} L/min")
     a["post_text"].set_text(f"post-oxy\nSO₂ {r.post_so2:.0%}")
-    a["sweep_text"].set_text(f"sweep {r.sweep_l_min:.1f} L/min")
-    a["co_text"].set_text(f"cardiac output\n{r.cardiac_output_l_min:.1f} L/min")
+    a["sweep_text"].set_text(f"sweep {_lpm(r.sweep_l_min)} L/min")
+    a["co_text"].set_text(f"cardiac output\n{_lpm(r.cardiac_output_l_min)} L/min")
     a["pa_text"].set_text(f"SO₂ {r.pa_so2:.0%}")
     a["arterial_text"].set_text(f"arterial  SaO₂ {r.sao2:.0%}   PaCO₂ {r.paco2_mmhg:.0f} mmHg\n"
                                 f"DO₂ {r.do2_ml_min:.0f} mL/min")
@@ -440,7 +583,7 @@ def update_vv_circuit(artists, r: VVReadout):
     a["recirculation"].set_visible(rec > 0.005)
     a["recirculation"].set_linewidth(1.0 + 8.0 * rec)
     a["recirculation_text"].set_text(
-        f"recirculation {rec:.0%}\neffective flow {r.effective_flow_l_min:.1f} L/min" if rec > 0.005 else "")
+        f"recirculation {rec:.0%}\neffective flow {_lpm(r.effective_flow_l_min)} L/min" if rec > 0.005 else "")
     return a
 
 
@@ -449,8 +592,9 @@ def update_vv_circuit(artists, r: VVReadout):
 # --------------------------------------------------------------------------
 
 
-def _frozen(scenario):
-    return tuple(sorted(_scenario(scenario).items()))
+def _frozen(patient, scenario):
+    """The patient's whole scenario as a hashable key for the cached tables."""
+    return tuple(sorted(_scenario(patient, scenario).items()))
 
 
 # --------------------------------------------------------------------------
@@ -503,10 +647,10 @@ def flow_table(patient, flows_l_min, cardiac_outputs_l_min, **scenario) -> FlowT
     return _flow_table(_patients._checked(patient),
                        tuple(_v.grid("flows_l_min", flows_l_min, "L/min", 0.0)),
                        tuple(_v.grid("cardiac_outputs_l_min", cardiac_outputs_l_min, "L/min", 0.1)),
-                       _frozen(scenario))
+                       _frozen(patient, scenario))
 
 
-def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_min=(4.5, 9.0)):
+def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_min=None):
     """Arterial saturation against ECMO flow / cardiac output, the current point marked.
 
     The bold curve is the current cardiac output, moved along by the flow
@@ -522,8 +666,9 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
         The grid.
     i_co, i_flow : int
         Current grid indices.
-    background_outputs_l_min : sequence of float
-        Cardiac outputs [L/min] of the grey curves (the nearest grid rows).
+    background_outputs_l_min : sequence of float, optional
+        Cardiac outputs [L/min] of the grey curves (the nearest grid rows);
+        default the lowest and the highest of the grid.
 
     Returns
     -------
@@ -532,23 +677,32 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
     """
     r = table.readout
     q, co = table.flows_l_min, table.cardiac_outputs_l_min
-    a = {}
+    if background_outputs_l_min is None:
+        background_outputs_l_min = (co[0], co[-1])
+    # Axes from the grid: from a ratio of 0 (room for the grey curves' labels)
+    # to every ratio the sliders can make; every SaO2 they give.
+    x_lo, x_hi = 0.0, 1.03 * float(q[-1] / co[0])
+    y_lo = min(0.6, np.floor(20.0 * float(np.min(r.sao2))) / 20.0)
+    a = {"xlim": (x_lo, x_hi)}
     ax.axvline(FLOW_RATIO_REFERENCE, color=_REFERENCE, ls=":", lw=1.2)
     ax.axhline(SAO2_REFERENCE, color=_REFERENCE, ls="--", lw=1.0)
-    ax.text(FLOW_RATIO_REFERENCE + 0.02, 0.615, "ratio 0.6", color=_REFERENCE, fontsize=8, va="bottom")
-    ax.text(1.58, SAO2_REFERENCE - 0.01, "90 %", color=_REFERENCE, fontsize=8, ha="right", va="top")
+    ax.text(FLOW_RATIO_REFERENCE + 0.015 * (x_hi - x_lo), y_lo + 0.015, "ratio 0.6", color=_REFERENCE, fontsize=8,
+            va="bottom")
+    ax.text(x_hi - 0.015 * (x_hi - x_lo), SAO2_REFERENCE - 0.01, "90 %", color=_REFERENCE, fontsize=8, ha="right",
+            va="top")
     for c in background_outputs_l_min:
         k = int(np.argmin(np.abs(co - c)))
         ax.plot(q / co[k], r.sao2[k], color=_BACKGROUND, lw=1.2, zorder=1)
-        ax.text(q[0] / co[k] - 0.015, r.sao2[k, 0], f"CO {co[k]:g} L/min", fontsize=7.5, color="0.5", ha="right",
+        ax.text(q[0] / co[k] - 0.01 * (x_hi - x_lo), r.sao2[k, 0], f"CO {_lpm(co[k])} L/min", fontsize=7.5,
+                color="0.5", ha="right",
                 va="center", zorder=2,   # above the grey curves it may lie on: a white halo
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     (a["curve"],) = ax.plot([], [], color=_CURRENT, lw=2.2, zorder=3)
     (a["marker"],) = ax.plot([], [], "o", color=_CURRENT, ms=9, mec="white", mew=1.5, zorder=4)
     a["label"] = ax.text(0, 0, "", fontsize=9, color=_CURRENT, ha="left", va="top", zorder=5,
                          bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-    ax.set_xlim(0.15, 1.6)
-    ax.set_ylim(0.6, 1.02)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("ECMO flow / cardiac output")
     ax.set_ylabel("arterial saturation SaO₂")
@@ -565,23 +719,30 @@ def update_flow_ratio(artists, table: FlowTable, *, i_co, i_flow):
     y = float(r.sao2[i_co, i_flow])
     artists["curve"].set_data(q / co, r.sao2[i_co])
     artists["marker"].set_data([x], [y])
-    artists["label"].set_position((min(x + 0.05, 1.12), y - 0.03))
-    artists["label"].set_text(f"{q[i_flow]:.1f} / {co:.2f} L/min = {x:.2f}\nSaO₂ {y:.0%}")
+    x_lo, x_hi = artists["xlim"]
+    artists["label"].set_position((min(x + 0.035 * (x_hi - x_lo), x_hi - 0.36 * (x_hi - x_lo)), y - 0.03))
+    artists["label"].set_text(f"{_lpm(q[i_flow])} / {_lpm(co)} L/min = {x:.2f}\nSaO₂ {y:.0%}")
     return artists
 
 
 def flow_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     """ECMO flow and cardiac output sliders over the classic curve and the circuit picture.
 
-    The ECMO flow runs from 2.5 L/min to the adult oxygenator's 7 L/min,
-    the cardiac output from 4.5 to 9 L/min; at the scenario's Hb of 12 g/dL
-    every combination has a steady state (the lowest flow still meets VO2).
+    Both ranges follow the scenario (:func:`default_scenario` of
+    ``patient`` with ``scenario``'s changes): the ECMO flow from 0.6 to 1.7
+    times the scenario's flow (at most the oxygenator's maximum; 2.6-7.0
+    L/min for the adult), the cardiac output from 0.75 to 1.5 times the
+    scenario's (4.6-9.0 L/min). Where the delivery falls below what the body
+    consumes, the model's consumption becomes supply-limited, so every
+    combination has a steady state.
     """
-    s = _scenario(scenario)
+    patient = _patients._checked(patient)
+    s = _scenario(patient, scenario)
+    co = float(s["cardiac_output_l_min"])
     specs = {
-        "ecmo_flow_l_min": SliderSpec("ECMO flow", "L/min", 2.5, 7.0, s["ecmo_flow_l_min"], 0.1, ".1f"),
-        "cardiac_output_l_min": SliderSpec("cardiac output", "L/min", 4.5, 9.0, s["cardiac_output_l_min"],
-                                           0.25, ".2f"),
+        "ecmo_flow_l_min": _flow_slider(s, 0.6, 1.7),
+        "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.75 * co, 1.5 * co,
+                                                    widgets.nice_step(co, 24.0)),
     }
     qg, cg = specs["ecmo_flow_l_min"].grid(), specs["cardiac_output_l_min"].grid()
     table = flow_table(patient, qg, cg, **s)
@@ -597,7 +758,7 @@ def flow_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
         fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"curve": draw_flow_ratio(ax1, table, i_co=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
-        artists[fig] = _live(fig, a)
+        artists[fig] = _live(fig, a, constant=_constant_labels(table.readout))
         return r.numbers()
 
     def update(fig, ecmo_flow_l_min, cardiac_output_l_min):
@@ -670,7 +831,7 @@ def recirculation_table(patient, fractions, flows_l_min, **scenario) -> Recircul
     RecirculationTable
     """
     return _recirculation_table(_patients._checked(patient), tuple(np.asarray(fractions, float).ravel()),
-                                tuple(np.asarray(flows_l_min, float).ravel()), _frozen(scenario))
+                                tuple(np.asarray(flows_l_min, float).ravel()), _frozen(patient, scenario))
 
 
 def draw_recirculation(ax, table: RecirculationTable, *, i_rec, i_flow):
@@ -748,14 +909,16 @@ def recirculation_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     """Recirculation and ECMO flow sliders over the saturation plot and the circuit picture.
 
     Recirculation runs from 0 to 50 % of the pump flow, the ECMO flow from
-    3 to 7 L/min; at the scenario's Hb every combination has a steady state
-    (the worst, 3 L/min with half of it recirculating, leaves the venous
-    blood very desaturated).
+    0.7 to 1.7 times the scenario's flow (at most the oxygenator's maximum;
+    2.9-7.0 L/min for the adult). The worst corner, the lowest flow with
+    half of it recirculating, leaves the venous blood very desaturated and
+    the consumption supply-limited.
     """
-    s = _scenario(scenario)
+    patient = _patients._checked(patient)
+    s = _scenario(patient, scenario)
     specs = {
         "recirculation": SliderSpec("recirculation", "fraction", 0.0, 0.5, s["recirculation"], 0.01, ".0%"),
-        "ecmo_flow_l_min": SliderSpec("ECMO flow", "L/min", 3.0, 7.0, s["ecmo_flow_l_min"], 0.1, ".1f"),
+        "ecmo_flow_l_min": _flow_slider(s, 0.7, 1.7),
     }
     rg, qg = specs["recirculation"].grid(), specs["ecmo_flow_l_min"].grid()
     table = recirculation_table(patient, rg, qg, **s)
@@ -775,7 +938,7 @@ def recirculation_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.45]})
         fig.subplots_adjust(left=0.07, right=0.915, bottom=0.12, top=0.9, wspace=0.08)  # room for the colour-bar label
         a = {"plot": draw_recirculation(ax1, table, i_rec=i, i_flow=j), "circuit": draw_vv_circuit(ax2, r)}
-        artists[fig] = _live(fig, a)
+        artists[fig] = _live(fig, a, constant=_constant_labels(table.readout))
         return out
 
     def update(fig, recirculation, ecmo_flow_l_min):
@@ -874,10 +1037,10 @@ def haemoglobin_table(patient, hbs_g_dl, flows_l_min, *, iso_sao2=0.85, **scenar
     iso = float(_v.checked("iso_sao2", iso_sao2, "fraction 0..1", low=0.0, high=1.0, low_inclusive=False,
                            high_inclusive=False))
     return _haemoglobin_table(_patients._checked(patient), tuple(np.asarray(hbs_g_dl, float).ravel()),
-                              tuple(np.asarray(flows_l_min, float).ravel()), iso, _frozen(scenario))
+                              tuple(np.asarray(flows_l_min, float).ravel()), iso, _frozen(patient, scenario))
 
 
-def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_flows_l_min=(3.0, 5.0)):
+def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_flows_l_min=None):
     """O2 delivery (left) and arterial and venous saturation (right) against haemoglobin.
 
     Left: DO2 against Hb at the current ECMO flow (bold, coloured by the
@@ -895,8 +1058,10 @@ def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_
         The grid.
     i_hb, i_flow : int
         Current grid indices.
-    background_flows_l_min : sequence of float
-        ECMO flows [L/min] of the grey lines (the nearest grid columns).
+    background_flows_l_min : sequence of float, optional
+        ECMO flows [L/min] of the grey lines (the nearest grid columns);
+        default the lowest of the grid and the one 40 % above the grid's
+        first quarter.
 
     Returns
     -------
@@ -906,14 +1071,17 @@ def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_
     ax, ax2 = axes
     r, h, q = table.readout, table.hb_g_dl, table.flows_l_min
     a = {}
+    if background_flows_l_min is None:
+        background_flows_l_min = (q[0], 1.4 * q[len(q) // 4])
+    top = 1.08 * float(np.nanmax(r.do2_ml_min))
     vo2 = float(np.asarray(r.vo2_ml_min).flat[0])
     ax.axhline(vo2, color=_REFERENCE, ls=":", lw=1.2)
-    ax.text(h[-1], vo2 + 15, f"O₂ consumption {vo2:.0f} mL/min", fontsize=8, color=_REFERENCE, ha="right",
-            va="bottom")
+    ax.text(h[-1], vo2 + 0.015 * top, f"O₂ consumption {vo2:.0f} mL/min", fontsize=8, color=_REFERENCE,
+            ha="right", va="bottom")
     for f in background_flows_l_min:
         j = int(np.argmin(np.abs(q - f)))
         ax.plot(h, r.do2_ml_min[:, j], color=_BACKGROUND, lw=1.2, zorder=1)
-        ax.text(h[0] + 0.1, r.do2_ml_min[0, j], f"{q[j]:g} L/min", fontsize=7.5, color="0.5", va="bottom")
+        ax.text(h[0] + 0.1, r.do2_ml_min[0, j], f"{_lpm(q[j])} L/min", fontsize=7.5, color="0.5", va="bottom")
     ok = np.isfinite(table.iso_do2_ml_min)
     ax.plot(h[ok], table.iso_do2_ml_min[ok], color="0.2", ls="--", lw=1.5, zorder=2,
             label=f"at SaO₂ {table.iso_sao2:.0%} (flow adjusted)")
@@ -923,7 +1091,7 @@ def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_
     a["label"] = ax.text(0, 0, "", fontsize=8.5, color=_CURRENT, ha="right", va="bottom", zorder=5,
                          bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     ax.set_xlim(h[0], h[-1])
-    ax.set_ylim(0.0, 1.08 * float(np.nanmax(r.do2_ml_min)))
+    ax.set_ylim(0.0, top)
     ax.set_xlabel("haemoglobin [g/dL]")
     ax.set_ylabel("O₂ delivery DO₂ [mL/min]")
     ax.legend(loc="upper left", fontsize=8)
@@ -952,10 +1120,11 @@ def update_haemoglobin(artists, table: HaemoglobinTable, *, i_hb, i_flow):
     artists["marker"].set_data([h[i_hb]], [do2[i_hb]])
     left = h[i_hb] < 0.5 * (h[0] + h[-1])
     # Below-right of the marker on the left half, above-left on the right half: off the rising line.
-    artists["label"].set_position((h[i_hb] + 0.25, do2[i_hb] - 40.0) if left else (h[i_hb] - 0.25, do2[i_hb] + 40.0))
+    dy = 0.04 * artists["label"].axes.get_ylim()[1]
+    artists["label"].set_position((h[i_hb] + 0.25, do2[i_hb] - dy) if left else (h[i_hb] - 0.25, do2[i_hb] + dy))
     artists["label"].set_ha("left" if left else "right")
     artists["label"].set_va("top" if left else "bottom")
-    artists["label"].set_text(f"{q[i_flow]:.1f} L/min, Hb {h[i_hb]:g}\nSaO₂ {sao2[i_hb]:.0%}, "
+    artists["label"].set_text(f"{_lpm(q[i_flow])} L/min, Hb {h[i_hb]:g}\nSaO₂ {sao2[i_hb]:.0%}, "
                               f"DO₂ {do2[i_hb]:.0f} mL/min")
     artists["sao2"].set_data(h, sao2)
     artists["svo2"].set_data(h, r.svo2[:, i_flow])
@@ -967,13 +1136,17 @@ def update_haemoglobin(artists, table: HaemoglobinTable, *, i_hb, i_flow):
 def haemoglobin_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     """Haemoglobin and ECMO flow sliders over O2 delivery and the saturations.
 
-    Hb runs from 7 to 15 g/dL, the ECMO flow from 3 to 7 L/min; every
-    combination has a steady state at the scenario's cardiac output.
+    Hb runs from 7 to 15 g/dL (clinical values, the same for every
+    patient), the ECMO flow from 0.85 to 2 times the scenario's flow (at
+    most the oxygenator's maximum; 3.1-7.0 L/min for the adult at 3.6
+    L/min); every combination has a steady state at the scenario's
+    cardiac output.
     """
-    s = _scenario(scenario)
+    patient = _patients._checked(patient)
+    s = _scenario(patient, scenario)
     specs = {
-        "hb_g_dl": SliderSpec("haemoglobin", "g/dL", 7.0, 15.0, s["hb_g_dl"], 0.25, ".2f"),
-        "ecmo_flow_l_min": SliderSpec("ECMO flow", "L/min", 3.0, 7.0, s["ecmo_flow_l_min"], 0.1, ".1f"),
+        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", s["hb_g_dl"], 7.0, 15.0, 0.25, ".2f"),
+        "ecmo_flow_l_min": _flow_slider(s, 0.85, 2.0),
     }
     hg, qg = specs["hb_g_dl"].grid(), specs["ecmo_flow_l_min"].grid()
     table = haemoglobin_table(patient, hg, qg, **s)
@@ -1051,7 +1224,7 @@ def sweep_table(patient, sweeps_l_min, flows_l_min, **scenario) -> SweepTable:
     SweepTable
     """
     return _sweep_table(_patients._checked(patient), tuple(_v.grid("sweeps_l_min", sweeps_l_min, "L/min", 0.0)),
-                        tuple(_v.grid("flows_l_min", flows_l_min, "L/min", 0.0)), _frozen(scenario))
+                        tuple(_v.grid("flows_l_min", flows_l_min, "L/min", 0.0)), _frozen(patient, scenario))
 
 
 def draw_co2(axes, table: SweepTable, *, i_sweep, i_flow):
@@ -1078,6 +1251,8 @@ def draw_co2(axes, table: SweepTable, *, i_sweep, i_flow):
     r, v, q = table.readout, table.sweeps_l_min, table.flows_l_min
     a = {"lines": {}, "markers": {}}
     pco2_top = float(np.ceil(np.nanmax(r.paco2_mmhg) / 10.0) * 10.0)
+    pco2_bottom = min(20.0, float(np.floor(np.nanmin(r.paco2_mmhg) / 10.0) * 10.0))
+    sao2_bottom = min(0.5, float(np.floor(20.0 * np.nanmin(r.sao2)) / 20.0))
     for row, (key, label) in enumerate([("sao2", "SaO₂"), ("paco2_mmhg", "PaCO₂ [mmHg]")]):
         for col, (x, xlabel) in enumerate([(v, "sweep gas flow [L/min]"), (q, "ECMO blood flow [L/min]")]):
             ax = axes[row][col]
@@ -1085,11 +1260,11 @@ def draw_co2(axes, table: SweepTable, *, i_sweep, i_flow):
             (a["markers"][row, col],) = ax.plot([], [], "o", color=_CURRENT, ms=8, mec="white", mew=1.3, zorder=4)
             ax.set_xlim(x[0], x[-1])
             if key == "sao2":
-                ax.set_ylim(0.5, 1.02)
+                ax.set_ylim(sao2_bottom, 1.02)
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
                 ax.axhline(SAO2_REFERENCE, color=_REFERENCE, ls="--", lw=1.0)
             else:
-                ax.set_ylim(20.0, pco2_top)
+                ax.set_ylim(pco2_bottom, pco2_top)
                 ax.set_xlabel(xlabel)
             if col == 0:
                 ax.set_ylabel(label)
@@ -1113,15 +1288,20 @@ def update_co2(artists, table: SweepTable, *, i_sweep, i_flow):
 def co2_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     """Sweep and ECMO flow sliders over SaO2 and PaCO2.
 
-    The sweep runs from 1.5 to 10 L/min, the ECMO flow from 2.5 to 7 L/min.
+    The sweep runs from 0.35 to 2.4 times the scenario's sweep (1.6-10.0
+    L/min for the adult's 4.2 L/min; at most the model's 20 L/min), the ECMO flow from 0.6 to 1.7 times
+    the scenario's flow (at most the oxygenator's maximum; 2.6-7.0 L/min).
     With lungs that exchange no gas the membrane must remove all the CO2,
     so the lowest sweep leaves a high PaCO2; every combination has a steady
     state.
     """
-    s = _scenario(scenario)
+    patient = _patients._checked(patient)
+    s = _scenario(patient, scenario)
+    v = float(s["sweep_l_min"])
+    v_high = max(min(2.4 * v, vv._SWEEP_MAX), v)
     specs = {
-        "sweep_l_min": SliderSpec("sweep gas flow", "L/min", 1.5, 10.0, s["sweep_l_min"], 0.25, ".2f"),
-        "ecmo_flow_l_min": SliderSpec("ECMO flow", "L/min", 2.5, 7.0, s["ecmo_flow_l_min"], 0.1, ".1f"),
+        "sweep_l_min": SliderSpec.anchored("sweep gas flow", "L/min", v, 0.35 * v, v_high, widgets.nice_step(v, 16.0)),
+        "ecmo_flow_l_min": _flow_slider(s, 0.6, 1.7),
     }
     vg, qg = specs["sweep_l_min"].grid(), specs["ecmo_flow_l_min"].grid()
     table = sweep_table(patient, vg, qg, **s)
@@ -1145,7 +1325,7 @@ def co2_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         a = artists[fig]
         if _redraw:
             update_co2(a["plots"], table, i_sweep=i, i_flow=j)
-        a["title"].set_text(f"sweep {r.sweep_l_min:.2f} L/min, ECMO flow {r.ecmo_flow_l_min:.1f} L/min:   "
+        a["title"].set_text(f"sweep {_lpm(r.sweep_l_min)} L/min, ECMO flow {_lpm(r.ecmo_flow_l_min)} L/min:   "
                             + _readout_line(r))
         return r.numbers()
 
