@@ -33,8 +33,9 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def adult_inlet():
-    s = ml.SCENARIO
-    return ml.pre_oxygenator_blood(s["inlet_so2"], pco2_mmhg=s["inlet_pco2_mmhg"], hb_g_dl=s["hb_g_dl"])
+    # Drained blood of an adult on VV ECMO (SO2 70 %, PCO2 50 mmHg) at the
+    # ISO 7199 test blood's Hb of 12 g/dL, the blood these claims were stated for.
+    return ml.pre_oxygenator_blood(0.70, pco2_mmhg=50.0, hb_g_dl=12.0)
 
 
 def test_pre_oxygenator_blood_has_the_asked_saturation():
@@ -124,7 +125,7 @@ def test_two_knobs_fdo2_moves_po2_and_sweep_moves_pco2(adult_inlet):
 def test_failing_membrane_signs(adult_inlet):
     ox = oxygenator.ADULT
     h = np.array([1.0, 0.8, 0.6, 0.4])
-    t = ml.membrane_health_table(ox, adult_inlet, h, blood_flow_l_min=4.5, sweep_l_min=4.0, fdo2=1.0)
+    t = ml.membrane_clot_table(ox, adult_inlet, h, blood_flow_l_min=4.5, sweep_l_min=4.0, fdo2=1.0)
     assert np.all(np.diff(t.outlet_po2_mmhg) < 0)
     assert np.all(np.diff(t.outlet_pco2_mmhg) > 0)
     assert np.all(np.diff(t.pressure_drop_mmhg) > 0)
@@ -183,7 +184,7 @@ def test_factories_reject_bad_input():
     (ml.rated_flow_explorer, "inlet_so2", float("nan"), "fraction"),
     (ml.co2_sweep_explorer, "inlet_pco2_mmhg", 120.0, "mmHg"),
     (ml.two_knobs_explorer, "fdo2", 0.1, "fraction"),
-    (ml.failing_membrane_explorer, "health", -0.5, "fraction"),
+    (ml.failing_membrane_explorer, "open_fraction", -0.5, "fraction"),
 ])
 def test_views_reject_values_off_the_slider(factory, key, value, units):
     explorer = factory()

@@ -750,9 +750,13 @@ def content_explorer(hb_g_dl=CONTENT_HB_G_DL, *, po2_mmhg=450.0, p50_mmhg=blood.
     return Explorer(draw=draw, update=update, specs=specs, figsize=(8.0, 5.0))
 
 
-def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
+def delivery_explorer(patient=patients.ADULT, *, hb_g_dl=None, pao2_mmhg=ARTERIAL_PO2_MMHG,
                       max_extraction=tissues.MAX_O2_EXTRACTION) -> Explorer:
     """Sliders for Hb, cardiac output, PaO2 and VO2 demand over the O2 budget.
+
+    The Hb slider starts at ``hb_g_dl`` [g/dL] (default: the patient's own;
+    valid [5, 20]), the other sliders at the patient's values and
+    ``pao2_mmhg`` [mmHg] (valid [35, 150]).
 
     Ranges, scaled to the patient: Hb 5-20 g/dL; cardiac output 20-160 %
     of the patient's resting value (cardiogenic shock to a hyperdynamic
@@ -769,8 +773,9 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     """
     patients._checked(patient)
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
+    hb = patient.hb_g_dl if hb_g_dl is None else float(_v.scalar("hb_g_dl", hb_g_dl, "g/dL", 5.0, 20.0))
     specs = {
-        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", patient.hb_g_dl, 5.0, 20.0, 0.5, ".1f"),
+        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", hb, 5.0, 20.0, 0.5, ".1f"),
         "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co,
                                                     nice_step(co)),
         "pao2_mmhg": SliderSpec.anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
