@@ -233,3 +233,38 @@ def test_fast_redraw_gives_the_picture_of_a_full_draw(factory):
     slow = _png(lambda buf: full.savefig(buf, format="png"))
     assert fast.shape == slow.shape
     assert (np.abs(fast - slow) > 0.1).mean() < 1e-3
+
+
+@pytest.mark.parametrize("dpi", [100.0, 200.0])
+@pytest.mark.parametrize(("ha", "va"), [("left", "top"), ("right", "bottom")])
+def test_readout_numbers_over_their_labels_read_as_whole_lines(dpi, ha, va):
+    # The readouts of the live figures draw labels and units once and redraw
+    # only the numbers; drawn together the two must give the pixels of each
+    # whole line drawn as one text, at one and two device pixels per CSS pixel.
+    from ecmolib.views._readout import Readout
+
+    rows = [("post-oxygenator blood", 0, ""), ("  PO₂", 5, " mmHg"), ("  SO₂", 6, ""), ("", 0, ""),
+            ("O₂ added", 5, " mL/min"), ("sweep", 5, " L/min")]
+    values = ["428", "100.0%", "285", "4.20"]
+
+    def picture(whole):
+        fig = Figure(figsize=(3.0, 2.0), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.axis("off")
+        r = Readout(ax, 0.05 if ha == "left" else 0.95, 0.95 if va == "top" else 0.05, rows, fontsize=9.5, ha=ha,
+                    va=va, transform=ax.transAxes, box={"facecolor": "white", "edgecolor": "0.7"})
+        r.set_values(values)
+        if whole:  # each line as one text, the number texts empty
+            numbered = iter(zip(r.numbers, values))
+            for (label, width, units), static in zip(rows, r.statics):
+                if width:
+                    number, value = next(numbered)
+                    static.set_text(f"{label:<{r._column}}{value:>{width}}{units}")
+                    number.set_text("")
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+    assert (np.abs(picture(False) - picture(True)).max(axis=2) > 40).sum() == 0
+    with pytest.raises(ValueError, match="values must hold 4"):
+        Readout(plt.figure().add_subplot(), 0, 0, rows, fontsize=9).set_values(values[:3])

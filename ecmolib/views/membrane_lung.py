@@ -38,6 +38,7 @@ from ecmolib import _validation as _v
 from ecmolib import blood, plotting
 from ecmolib import oxygenator as _ox
 from ecmolib import patients as _patients
+from ecmolib.views._readout import Readout
 from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
@@ -175,11 +176,16 @@ def _flow_step(oxygenator):
 
 
 def _sweep_spec(oxygenator, value):
-    """Sweep slider for a device: up to 1.5 x its maximum blood flow, at most 10 L/min."""
-    step = 0.25 if oxygenator.max_blood_flow_l_min >= 4.0 else 0.05
+    """Sweep slider for a device: 0.5 L/min (0.1 for small devices) to 1.5 x its maximum blood flow, at most 10.
+
+    Steps of 0.1 L/min (0.05 for the small devices), so the adult's typical
+    flows and the round sweeps of the grid lines both lie on the grid.
+    """
+    adult = oxygenator.max_blood_flow_l_min >= 4.0
+    step, low = (0.1, 0.5) if adult else (0.05, 0.1)
     high = float(min(10.0, _floor_to(1.5 * oxygenator.max_blood_flow_l_min, step)))
     # The grid passes through the scenario's sweep, so the figure starts exactly there.
-    return SliderSpec.anchored("sweep gas flow", "L/min", float(value), 2 * step, high, step, ".2f")
+    return SliderSpec.anchored("sweep gas flow", "L/min", float(value), low, high, step, ".2f")
 
 
 # --------------------------------------------------------------------------
@@ -753,17 +759,20 @@ def _knob_numbers(table, i_f, i_v):
     }
 
 
-def _knob_report(n, table):
-    return (f"post-oxygenator blood\n"
-            f"  PO₂    {n['outlet_po2_mmhg']:5.0f} mmHg\n"
-            f"  SO₂    {n['outlet_so2']:6.1%}\n"
-            f"  PCO₂   {n['outlet_pco2_mmhg']:5.1f} mmHg\n\n"
-            f"O₂ added     {n['o2_transfer_ml_min']:4.0f} mL/min\n"
-            f"CO₂ removed  {n['co2_removal_ml_min']:4.0f} mL/min\n\n"
-            f"FdO₂ {n['fdo2']:.2f}, sweep {n['sweep_l_min']:.2f} L/min\n"
-            f"blood flow {table.blood_flow_l_min:.3g} L/min\n"
-            f"pre-oxy SO₂ {float(table.inlet.so2):.0%}, "
-            f"PCO₂ {float(table.inlet.pco2_mmhg):.0f} mmHg")
+def _knob_rows(table):
+    """Rows of the two-knob readout: (label, number width, units); width 0 for text only."""
+    return [("post-oxygenator blood", 0, ""), ("  PO₂", 5, " mmHg"), ("  SO₂", 6, ""), ("  PCO₂", 5, " mmHg"),
+            ("", 0, ""), ("O₂ added", 5, " mL/min"), ("CO₂ removed", 5, " mL/min"),
+            ("", 0, ""), ("FdO₂", 5, ""), ("sweep", 5, " L/min"),
+            (f"blood flow {table.blood_flow_l_min:.3g} L/min", 0, ""),
+            (f"pre-oxy SO₂ {float(table.inlet.so2):.0%}, PCO₂ {float(table.inlet.pco2_mmhg):.0f} mmHg", 0, "")]
+
+
+def _knob_values(n):
+    """The numbers of the two-knob readout, in the order of :func:`_knob_rows`."""
+    return [f"{n['outlet_po2_mmhg']:.0f}", f"{n['outlet_so2']:.1%}", f"{n['outlet_pco2_mmhg']:.1f}",
+            f"{n['o2_transfer_ml_min']:.0f}", f"{n['co2_removal_ml_min']:.0f}", f"{n['fdo2']:.2f}",
+            f"{n['sweep_l_min']:.2f}"]
 
 
 def draw_two_knobs(ax, text_ax, table: TwoKnobsTable, *, i_fdo2, i_sweep, fdo2_lines, sweep_lines):
@@ -813,8 +822,10 @@ def draw_two_knobs(ax, text_ax, table: TwoKnobsTable, *, i_fdo2, i_sweep, fdo2_l
     plotting.log_po2_axis(ax, 30.0, 1500.0)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9, frameon=True)
     text_ax.axis("off")
-    a["report"] = text_ax.text(0.0, 0.97, "", va="top", ha="left", fontsize=9.5, family="monospace",
-                               transform=text_ax.transAxes)
+    # Labels and units drawn once; only the numbers are redrawn on a slider move.
+    report = Readout(text_ax, 0.0, 0.97, _knob_rows(table), va="top", ha="left", fontsize=9.5,
+                     transform=text_ax.transAxes)
+    a["report"], a["report_numbers"] = report, report.numbers
     update_two_knobs(a, table, i_fdo2=i_fdo2, i_sweep=i_sweep)
     return a
 
@@ -828,7 +839,7 @@ def update_two_knobs(artists, table: TwoKnobsTable, *, i_fdo2, i_sweep):
     artists["point"].set_data([pco2[i_fdo2, i_sweep]], [po2[i_fdo2, i_sweep]])
     n = _knob_numbers(table, i_fdo2, i_sweep)
     artists["point"].set_markerfacecolor(plotting.so2_color(min(max(n["outlet_so2"], 0.0), 1.0)))
-    artists["report"].set_text(_knob_report(n, table))
+    artists["report"].set_values(_knob_values(n))
     return n
 
 
@@ -979,9 +990,13 @@ def _clot_numbers(table, i):
     }
 
 
+def _clot_settings(table):
+    return (f"blood flow {table.blood_flow_l_min:.3g} L/min, sweep {table.sweep_l_min:.3g} L/min, "
+            f"FdO₂ {table.fdo2:.2f}, as the fibre bundle clots")
+
+
 def _clot_title(n, table):
-    return (f"open part of the fibre bundle {n['open_fraction']:.0%}, blood flow {table.blood_flow_l_min:.3g} L/min, "
-            f"sweep {table.sweep_l_min:.3g} L/min, FdO₂ {table.fdo2:.2f}\n"
+    return (f"{n['open_fraction']:.0%} of the bundle open:  "
             f"post-oxygenator PO₂ {n['outlet_po2_mmhg']:.0f} mmHg (SO₂ {n['outlet_so2']:.1%}), "
             f"PCO₂ {n['outlet_pco2_mmhg']:.1f} mmHg;  O₂ added {n['o2_transfer_ml_min']:.0f} mL/min, "
             f"CO₂ removed {n['co2_removal_ml_min']:.0f} mL/min;  ΔP {n['pressure_drop_mmhg']:.0f} mmHg")
@@ -1038,7 +1053,12 @@ def draw_failing_membrane(axes, table: ClotTable, *, index):
     ax_p.text(0.98, table.pressure_drop_mmhg[new] * 0.85, "new membrane", fontsize=8, color="0.35",
               va="top", ha="left")
     ax_p.set_title("pressure drop ΔP [mmHg]")
-    a["title"] = ax_o.figure.suptitle("", fontsize=10)
+    fig = ax_o.figure
+    # The fixed settings once (static), the numbers the slider moves on the
+    # line below (the only text redrawn on a move).
+    fig.suptitle(_clot_settings(table), fontsize=10, y=0.98, va="top")
+    a["title"] = fig.text(0.5, 0.98 - 1.2 * 10.0 / 72.0 / fig.get_figheight(), "", fontsize=10, ha="center",
+                          va="top")
     update_failing_membrane(a, table, index=index)
     return a
 

@@ -50,6 +50,7 @@ from ecmolib.tissues import (  # noqa: F401  (re-exported: the lesson's notebook
     o2_delivery_ml_min,
     oxygen_budget,
 )
+from ecmolib.views._readout import Readout
 from ecmolib.widgets import Explorer, SliderSpec, live_artists, nice_step
 
 __all__ = [
@@ -610,8 +611,12 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     a["critical_text"] = ax_v.text(0, 0.02, "", transform=ax_v.get_xaxis_transform(), fontsize=8, rotation=90,
                                    ha="right", va="bottom", color="0.3")
     (a["state"],) = ax_v.plot([], [], "o", ms=11, mec="black", zorder=5)
-    a["readout"] = ax_v.text(0.97, 0.04, "", transform=ax_v.transAxes, ha="right", va="bottom", fontsize=8.5,
-                             bbox=_BOX, family="monospace", multialignment="left")
+    # Labels and units drawn once; only the numbers are redrawn on a slider move.
+    readout = Readout(ax_v, 0.97, 0.04, [("CaO2", 6, " mL/dL"), ("DO2", 6, " mL/min"), ("VO2", 6, " mL/min"),
+                                         ("ER", 6, ""), ("SvO2", 6, "")],
+                      transform=ax_v.transAxes, ha="right", va="bottom", fontsize=8.5,
+                      box={k: v for k, v in _BOX.items() if k != "boxstyle"})
+    a["readout"], a["readout_numbers"] = readout, readout.numbers
     a["warning"] = ax_v.text(0.97, 0.81, "supply-limited:\nVO₂ below demand", transform=ax_v.transAxes,
                              ha="right", va="top", fontsize=9, color="darkred", fontweight="bold",
                              bbox=dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
@@ -678,12 +683,8 @@ def update_budget(artists, budget):
     a["state"].set_data([n["do2_ml_min"]], [n["vo2_ml_min"]])
     a["state"].set_color(plotting.so2_color(n["svo2"]))
     a["state"].set_markeredgecolor("black")
-    a["readout"].set_text(
-        f"CaO2  {ca:6.1f} mL/dL\n"
-        f"DO2   {_flow_text(n['do2_ml_min']):>6s} mL/min\n"
-        f"VO2   {_flow_text(n['vo2_ml_min']):>6s} mL/min\n"
-        f"ER    {n['extraction_ratio']:6.0%}\n"
-        f"SvO2  {n['svo2']:6.0%}")
+    a["readout"].set_values([f"{ca:.1f}", _flow_text(n["do2_ml_min"]), _flow_text(n["vo2_ml_min"]),
+                             f"{n['extraction_ratio']:.0%}", f"{n['svo2']:.0%}"])
     a["warning"].set_visible(bool(n["supply_limited"]))
     return n
 
