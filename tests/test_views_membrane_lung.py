@@ -33,8 +33,9 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def adult_inlet():
-    s = ml.SCENARIO
-    return ml.pre_oxygenator_blood(s["inlet_so2"], pco2_mmhg=s["inlet_pco2_mmhg"], hb_g_dl=s["hb_g_dl"])
+    # Drained blood of an adult on VV ECMO (SO2 70 %, PCO2 50 mmHg) at the
+    # ISO 7199 test blood's Hb of 12 g/dL, the blood these claims were stated for.
+    return ml.pre_oxygenator_blood(0.70, pco2_mmhg=50.0, hb_g_dl=12.0)
 
 
 def test_pre_oxygenator_blood_has_the_asked_saturation():
@@ -124,7 +125,7 @@ def test_two_knobs_fdo2_moves_po2_and_sweep_moves_pco2(adult_inlet):
 def test_failing_membrane_signs(adult_inlet):
     ox = oxygenator.ADULT
     h = np.array([1.0, 0.8, 0.6, 0.4])
-    t = ml.membrane_health_table(ox, adult_inlet, h, blood_flow_l_min=4.5, sweep_l_min=4.0, fdo2=1.0)
+    t = ml.membrane_clot_table(ox, adult_inlet, h, blood_flow_l_min=4.5, sweep_l_min=4.0, fdo2=1.0)
     assert np.all(np.diff(t.outlet_po2_mmhg) < 0)
     assert np.all(np.diff(t.outlet_pco2_mmhg) > 0)
     assert np.all(np.diff(t.pressure_drop_mmhg) > 0)
@@ -183,7 +184,7 @@ def test_factories_reject_bad_input():
     (ml.rated_flow_explorer, "inlet_so2", float("nan"), "fraction"),
     (ml.co2_sweep_explorer, "inlet_pco2_mmhg", 120.0, "mmHg"),
     (ml.two_knobs_explorer, "fdo2", 0.1, "fraction"),
-    (ml.failing_membrane_explorer, "health", -0.5, "fraction"),
+    (ml.failing_membrane_explorer, "open_fraction", -0.5, "fraction"),
 ])
 def test_views_reject_values_off_the_slider(factory, key, value, units):
     explorer = factory()
@@ -232,3 +233,38 @@ def test_fast_redraw_gives_the_picture_of_a_full_draw(factory):
     slow = _png(lambda buf: full.savefig(buf, format="png"))
     assert fast.shape == slow.shape
     assert (np.abs(fast - slow) > 0.1).mean() < 1e-3
+
+
+@pytest.mark.parametrize("dpi", [100.0, 200.0])
+@pytest.mark.parametrize(("ha", "va"), [("left", "top"), ("right", "bottom")])
+def test_readout_numbers_over_their_labels_read_as_whole_lines(dpi, ha, va):
+    # The readouts of the live figures draw labels and units once and redraw
+    # only the numbers; drawn together the two must give the pixels of each
+    # whole line drawn as one text, at one and two device pixels per CSS pixel.
+    from ecmolib.views._readout import Readout
+
+    rows = [("post-oxygenator blood", 0, ""), ("  PO₂", 5, " mmHg"), ("  SO₂", 6, ""), ("", 0, ""),
+            ("O₂ added", 5, " mL/min"), ("sweep", 5, " L/min")]
+    values = ["428", "100.0%", "285", "4.20"]
+
+    def picture(whole):
+        fig = Figure(figsize=(3.0, 2.0), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.axis("off")
+        r = Readout(ax, 0.05 if ha == "left" else 0.95, 0.95 if va == "top" else 0.05, rows, fontsize=9.5, ha=ha,
+                    va=va, transform=ax.transAxes, box={"facecolor": "white", "edgecolor": "0.7"})
+        r.set_values(values)
+        if whole:  # each line as one text, the number texts empty
+            numbered = iter(zip(r.numbers, values))
+            for (label, width, units), static in zip(rows, r.statics):
+                if width:
+                    number, value = next(numbered)
+                    static.set_text(f"{label:<{r._column}}{value:>{width}}{units}")
+                    number.set_text("")
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+    assert (np.abs(picture(False) - picture(True)).max(axis=2) > 40).sum() == 0
+    with pytest.raises(ValueError, match="values must hold 4"):
+        Readout(plt.figure().add_subplot(), 0, 0, rows, fontsize=9).set_values(values[:3])

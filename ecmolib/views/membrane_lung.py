@@ -11,9 +11,12 @@ moves lines and markers:
   few blood flows, with the plateau (:func:`co2_sweep_explorer`);
 * **two knobs**: FdO2 and sweep moving the post-oxygenator PO2 and PCO2
   (:func:`two_knobs_explorer`);
-* **failing membrane**: the open (unclotted) part of the bundle, the
-  membrane function ``1 - clot_fraction``, moving post-oxygenator PO2, PCO2
-  and the pressure drop at a fixed flow (:func:`failing_membrane_explorer`).
+* **failing membrane**: the open part of the fibre bundle,
+  ``1 - clot_fraction`` (clot: blocked fibres, a blood-side shunt and a
+  higher resistance), moving post-oxygenator PO2, PCO2 and the pressure
+  drop at a fixed flow (:func:`failing_membrane_explorer`). The other
+  failure field, ``health`` (lost diffusing capacity without clot), is not
+  varied here.
 
 Plus a schematic of the membrane lung (:func:`draw_membrane_schematic`). No
 physiology lives here: every number comes from :mod:`ecmolib.oxygenator`
@@ -34,6 +37,8 @@ from matplotlib.ticker import PercentFormatter
 from ecmolib import _validation as _v
 from ecmolib import blood, plotting
 from ecmolib import oxygenator as _ox
+from ecmolib import patients as _patients
+from ecmolib.views._readout import Readout
 from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
@@ -55,26 +60,29 @@ __all__ = [
     "draw_two_knobs",
     "update_two_knobs",
     "two_knobs_explorer",
-    "HealthTable",
-    "membrane_health_table",
+    "ClotTable",
+    "membrane_clot_table",
     "draw_failing_membrane",
     "update_failing_membrane",
     "failing_membrane_explorer",
     "EXPLORERS",
 ]
 
-#: The lesson's scenario: an adult on VV ECMO for hypoxaemic, hypercapnic
-#: respiratory failure (a teaching scenario, not a patient). Pre-oxygenator
-#: (drained) blood of SO2 70 % and PCO2 50 mmHg with Hb 12 g/dL, a blood
-#: flow of 4.5 L/min through the adult device, sweep 4 L/min of pure O2.
-#: Values chosen as typical of adult VV support; the Hb equals the ISO 7199
-#: test blood's so the device is compared on its rated terms.
+#: The lesson's default scenario: the 70 kg adult of
+#: :data:`ecmolib.patients.ADULT` on VV ECMO for hypoxaemic, hypercapnic
+#: respiratory failure (a teaching scenario, not a patient), through the
+#: adult device. Pre-oxygenator (drained) blood of SO2 70 % and PCO2
+#: 50 mmHg at the patient's Hb (14 g/dL); blood flow the patient's typical
+#: ELSO full-support VV flow (:func:`ecmolib.patients.target_ecmo_flow_l_min`,
+#: 4.2 L/min), sweep equal to it (gas:blood 1:1, as in the rated-flow test)
+#: of pure O2. The lesson's notebook builds the same dict from its
+#: ``PATIENT``; the explorers' defaults are these values.
 SCENARIO = {
     "inlet_so2": 0.70,
     "inlet_pco2_mmhg": 50.0,
-    "hb_g_dl": 12.0,
-    "blood_flow_l_min": 4.5,
-    "sweep_l_min": 4.0,
+    "hb_g_dl": _patients.ADULT.hb_g_dl,
+    "blood_flow_l_min": _patients.target_ecmo_flow_l_min(_patients.ADULT, "vv"),
+    "sweep_l_min": _patients.target_ecmo_flow_l_min(_patients.ADULT, "vv"),
     "fdo2": 1.0,
 }
 
@@ -168,10 +176,16 @@ def _flow_step(oxygenator):
 
 
 def _sweep_spec(oxygenator, value):
-    """Sweep slider for a device: up to 1.5 x its maximum blood flow, at most 10 L/min."""
-    step = 0.25 if oxygenator.max_blood_flow_l_min >= 4.0 else 0.05
+    """Sweep slider for a device: 0.5 L/min (0.1 for small devices) to 1.5 x its maximum blood flow, at most 10.
+
+    Steps of 0.1 L/min (0.05 for the small devices), so the adult's typical
+    flows and the round sweeps of the grid lines both lie on the grid.
+    """
+    adult = oxygenator.max_blood_flow_l_min >= 4.0
+    step, low = (0.1, 0.5) if adult else (0.05, 0.1)
     high = float(min(10.0, _floor_to(1.5 * oxygenator.max_blood_flow_l_min, step)))
-    return SliderSpec("sweep gas flow", "L/min", 2 * step, high, float(value), step, ".2f")
+    # The grid passes through the scenario's sweep, so the figure starts exactly there.
+    return SliderSpec.anchored("sweep gas flow", "L/min", float(value), low, high, step, ".2f")
 
 
 # --------------------------------------------------------------------------
@@ -227,13 +241,13 @@ def draw_membrane_schematic(ax, *, inlet_so2, outlet_so2, fdo2, sweep_l_min, blo
                                                  mutation_scale=28, color=plotting.so2_color(s_in), zorder=4))
     a["blood_out"] = ax.add_patch(FancyArrowPatch((x1 + 0.05, 2.9), (9.7, 2.9), arrowstyle="simple",
                                                   mutation_scale=28, color=plotting.so2_color(s_out), zorder=4))
-    ax.text(1.35, 3.45, f"venous blood in\nSO₂ {s_in:.0%}\n{float(blood_flow_l_min):.1f} L/min",
+    ax.text(1.35, 3.45, f"venous blood in\nSO₂ {s_in:.0%}\n{float(blood_flow_l_min):.3g} L/min",
             ha="center", va="bottom", fontsize=9)
     ax.text(8.65, 3.45, f"blood out\nSO₂ {s_out:.0%}", ha="center", va="bottom", fontsize=9)
     # Gas in at the top, out at the bottom.
     ax.add_patch(FancyArrowPatch((5.0, 5.9), (5.0, y1 + 0.4), arrowstyle="-|>", mutation_scale=16,
                                  color="0.3", lw=1.5, zorder=4))
-    ax.text(5.15, 5.55, f"sweep gas in: {float(sweep_l_min):.1f} L/min, FdO₂ {float(fdo2):.2f}",
+    ax.text(5.15, 5.55, f"sweep gas in: {float(sweep_l_min):.3g} L/min, FdO₂ {float(fdo2):.2f}",
             ha="left", va="center", fontsize=9)
     ax.add_patch(FancyArrowPatch((5.0, y0 - 0.4), (5.0, 0.1), arrowstyle="-|>", mutation_scale=16,
                                  color="0.3", lw=1.5, zorder=4))
@@ -326,7 +340,7 @@ def _rated_numbers(table, i_so2, i_flow):
 
 def _rated_title(n):
     where = "above" if n["blood_flow_l_min"] > n["rated_flow_l_min"] + 1e-9 else "at or below"
-    return (f"pre-oxygenator SO₂ {n['inlet_so2']:.0%}, blood flow {n['blood_flow_l_min']:.1f} L/min "
+    return (f"pre-oxygenator SO₂ {n['inlet_so2']:.0%}, blood flow {n['blood_flow_l_min']:.3g} L/min "
             f"({where} rated flow)  →  post-oxygenator SO₂ {n['outlet_so2']:.1%}, "
             f"PO₂ {n['outlet_po2_mmhg']:.0f} mmHg, O₂ transfer {n['o2_transfer_ml_min']:.0f} mL/min")
 
@@ -371,7 +385,7 @@ def draw_rated_flow(axes, table: RatedFlowTable, *, i_so2, i_flow):
     ax_s.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax_s.axhline(0.95, color="0.25", ls=":", lw=1.0)
     ax_s.text(0.02 * q[-1], 0.952, "95 %", fontsize=8, va="bottom", color="0.25")
-    ax_s.text(rated, so2_low + 0.01, f" rated flow\n {rated:.1f} L/min", fontsize=8, va="bottom", ha="left",
+    ax_s.text(rated, so2_low + 0.01, f" rated flow\n {rated:.3g} L/min", fontsize=8, va="bottom", ha="left",
               color="0.25")
     ax_s.set_title("post-oxygenator SO₂")
     plotting.log_po2_axis(ax_p, 30.0, 800.0)
@@ -429,7 +443,7 @@ def rated_flow_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     limit = 1.5 * ox.max_blood_flow_l_min  # the model's accepted maximum
     high = _floor_to(limit, step)
     high = high if high <= limit else _round_to(high - step, step)
-    flow_spec = SliderSpec("blood flow", "L/min", low, high, float(s["blood_flow_l_min"]), step, ".2f")
+    flow_spec = SliderSpec.anchored("blood flow", "L/min", float(s["blood_flow_l_min"]), low, high, step, ".2f")
     so2_spec = SliderSpec("pre-oxygenator SO2", "", 0.40, 0.85, float(s["inlet_so2"]), 0.01, ".0%")
     flows, so2s = flow_spec.grid(), so2_spec.grid()
     table = _rated_cached(ox, tuple(flows), tuple(so2s), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]))
@@ -528,10 +542,10 @@ def _sweep_numbers(table, i_p, i_q, i_v, i_v2):
 
 
 def _sweep_title(n):
-    return (f"pre-oxygenator PCO₂ {n['inlet_pco2_mmhg']:.0f} mmHg, blood flow {n['blood_flow_l_min']:.1f} L/min, "
+    return (f"pre-oxygenator PCO₂ {n['inlet_pco2_mmhg']:.0f} mmHg, blood flow {n['blood_flow_l_min']:.3g} L/min, "
             f"sweep {n['sweep_l_min']:.2f} L/min  →  CO₂ removal {n['co2_removal_ml_min']:.0f} mL/min, "
             f"post-oxygenator PCO₂ {n['outlet_pco2_mmhg']:.1f} mmHg\n"
-            f"doubling the sweep to {n['doubled_sweep_l_min']:.1f} L/min: {n['co2_removal_doubled_ml_min']:.0f} "
+            f"doubling the sweep to {n['doubled_sweep_l_min']:.3g} L/min: {n['co2_removal_doubled_ml_min']:.0f} "
             f"mL/min ({n['gain_from_doubling']:+.0%})")
 
 
@@ -563,7 +577,7 @@ def draw_co2_sweep(axes, table: SweepTable, *, i_pco2, i_flow, i_sweep, i_double
     for ax, y in ((ax_r, r.co2_removal_ml_min), (ax_p, r.outlet.pco2_mmhg)):
         for j in reference_flows:
             (line,) = ax.plot(v, y[i_pco2, j], color=_BACKGROUND, lw=1.3, zorder=1)
-            label = ax.text(v[-1] * 1.01, y[i_pco2, j, -1], f"{table.flows_l_min[j]:.1f}", fontsize=8,
+            label = ax.text(v[-1] * 1.01, y[i_pco2, j, -1], f"{table.flows_l_min[j]:.3g}", fontsize=8,
                             color="0.45", va="center", ha="left")
             a["reference"].append((ax, j, line, label))
         ax.set_xlabel("sweep gas flow [L/min]")
@@ -641,8 +655,8 @@ def co2_sweep_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     sweep_spec = _sweep_spec(ox, s["sweep_l_min"])
     q_step = 5 * _flow_step(ox)
     q_low = float(max(q_step, _floor_to(0.15 * ox.max_blood_flow_l_min, q_step)))
-    flow_spec = SliderSpec("blood flow", "L/min", q_low, float(_floor_to(ox.max_blood_flow_l_min, q_step)),
-                           float(s["blood_flow_l_min"]), q_step, ".2f")
+    flow_spec = SliderSpec.anchored("blood flow", "L/min", float(s["blood_flow_l_min"]), q_low,
+                                    float(_floor_to(ox.max_blood_flow_l_min, q_step)), q_step, ".2f")
     pco2_spec = SliderSpec("pre-oxygenator PCO2", "mmHg", 30.0, 80.0, float(s["inlet_pco2_mmhg"]), 5.0, ".0f")
     slider_sweeps = sweep_spec.grid()
     coarse = 2 * sweep_spec.step
@@ -745,17 +759,20 @@ def _knob_numbers(table, i_f, i_v):
     }
 
 
-def _knob_report(n, table):
-    return (f"post-oxygenator blood\n"
-            f"  PO₂    {n['outlet_po2_mmhg']:5.0f} mmHg\n"
-            f"  SO₂    {n['outlet_so2']:6.1%}\n"
-            f"  PCO₂   {n['outlet_pco2_mmhg']:5.1f} mmHg\n\n"
-            f"O₂ added     {n['o2_transfer_ml_min']:4.0f} mL/min\n"
-            f"CO₂ removed  {n['co2_removal_ml_min']:4.0f} mL/min\n\n"
-            f"FdO₂ {n['fdo2']:.2f}, sweep {n['sweep_l_min']:.2f} L/min\n"
-            f"blood flow {table.blood_flow_l_min:.1f} L/min\n"
-            f"pre-oxy SO₂ {float(table.inlet.so2):.0%}, "
-            f"PCO₂ {float(table.inlet.pco2_mmhg):.0f} mmHg")
+def _knob_rows(table):
+    """Rows of the two-knob readout: (label, number width, units); width 0 for text only."""
+    return [("post-oxygenator blood", 0, ""), ("  PO₂", 5, " mmHg"), ("  SO₂", 6, ""), ("  PCO₂", 5, " mmHg"),
+            ("", 0, ""), ("O₂ added", 5, " mL/min"), ("CO₂ removed", 5, " mL/min"),
+            ("", 0, ""), ("FdO₂", 5, ""), ("sweep", 5, " L/min"),
+            (f"blood flow {table.blood_flow_l_min:.3g} L/min", 0, ""),
+            (f"pre-oxy SO₂ {float(table.inlet.so2):.0%}, PCO₂ {float(table.inlet.pco2_mmhg):.0f} mmHg", 0, "")]
+
+
+def _knob_values(n):
+    """The numbers of the two-knob readout, in the order of :func:`_knob_rows`."""
+    return [f"{n['outlet_po2_mmhg']:.0f}", f"{n['outlet_so2']:.1%}", f"{n['outlet_pco2_mmhg']:.1f}",
+            f"{n['o2_transfer_ml_min']:.0f}", f"{n['co2_removal_ml_min']:.0f}", f"{n['fdo2']:.2f}",
+            f"{n['sweep_l_min']:.2f}"]
 
 
 def draw_two_knobs(ax, text_ax, table: TwoKnobsTable, *, i_fdo2, i_sweep, fdo2_lines, sweep_lines):
@@ -805,8 +822,10 @@ def draw_two_knobs(ax, text_ax, table: TwoKnobsTable, *, i_fdo2, i_sweep, fdo2_l
     plotting.log_po2_axis(ax, 30.0, 1500.0)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9, frameon=True)
     text_ax.axis("off")
-    a["report"] = text_ax.text(0.0, 0.97, "", va="top", ha="left", fontsize=9.5, family="monospace",
-                               transform=text_ax.transAxes)
+    # Labels and units drawn once; only the numbers are redrawn on a slider move.
+    report = Readout(text_ax, 0.0, 0.97, _knob_rows(table), va="top", ha="left", fontsize=9.5,
+                     transform=text_ax.transAxes)
+    a["report"], a["report_numbers"] = report, report.numbers
     update_two_knobs(a, table, i_fdo2=i_fdo2, i_sweep=i_sweep)
     return a
 
@@ -820,7 +839,7 @@ def update_two_knobs(artists, table: TwoKnobsTable, *, i_fdo2, i_sweep):
     artists["point"].set_data([pco2[i_fdo2, i_sweep]], [po2[i_fdo2, i_sweep]])
     n = _knob_numbers(table, i_fdo2, i_sweep)
     artists["point"].set_markerfacecolor(plotting.so2_color(min(max(n["outlet_so2"], 0.0), 1.0)))
-    artists["report"].set_text(_knob_report(n, table))
+    artists["report"].set_values(_knob_values(n))
     return n
 
 
@@ -881,25 +900,26 @@ def two_knobs_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
 
 
 @dataclass(frozen=True)
-class HealthTable:
-    """Exchange and pressure drop over a grid of membrane function.
+class ClotTable:
+    """Exchange and pressure drop over a grid of the open part of a clotting bundle.
 
     Attributes
     ----------
-    health : numpy.ndarray
-        Membrane function: the fraction of the fibre bundle still open,
-        ``1 - clot_fraction`` of :class:`ecmolib.oxygenator.Oxygenator` (1 = new).
+    open_fraction : numpy.ndarray
+        The fraction of the fibre bundle still open, ``1 - clot_fraction``
+        of :class:`ecmolib.oxygenator.Oxygenator` (1 = new, no clot). The
+        device's ``health`` (diffusing capacity) stays at its value.
     blood_flow_l_min, sweep_l_min, fdo2 : float
         The fixed settings.
     inlet : ecmolib.blood.BloodGas
         Pre-oxygenator blood.
     outlet_po2_mmhg, outlet_so2, outlet_pco2_mmhg : numpy.ndarray
-        Post-oxygenator blood, one value per ``health``.
+        Post-oxygenator blood, one value per ``open_fraction``.
     o2_transfer_ml_min, co2_removal_ml_min, pressure_drop_mmhg : numpy.ndarray
         Transfers [mL/min] and the blood-side pressure drop [mmHg].
     """
 
-    health: np.ndarray
+    open_fraction: np.ndarray
     blood_flow_l_min: float
     sweep_l_min: float
     fdo2: float
@@ -912,12 +932,13 @@ class HealthTable:
     pressure_drop_mmhg: np.ndarray
 
 
-def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_l_min, fdo2) -> HealthTable:
-    """Post-oxygenator blood and pressure drop as the membrane fails.
+def membrane_clot_table(oxygenator, inlet, open_fraction, *, blood_flow_l_min, sweep_l_min, fdo2) -> ClotTable:
+    """Post-oxygenator blood and pressure drop as clot blocks the fibre bundle.
 
-    One :func:`ecmolib.oxygenator.exchange` call per value of ``health``,
-    the open part of a clotting bundle (the device's ``clot_fraction`` set to
-    ``1 - health`` with :func:`dataclasses.replace`).
+    One :func:`ecmolib.oxygenator.exchange` call per value of
+    ``open_fraction``, the open part of a clotting bundle (the device's
+    ``clot_fraction`` set to ``1 - open_fraction`` with
+    :func:`dataclasses.replace`; its ``health`` is left as it is).
 
     Parameters
     ----------
@@ -925,17 +946,17 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
         The new device.
     inlet : ecmolib.blood.BloodGas
         Pre-oxygenator blood (scalar).
-    health : array_like
+    open_fraction : array_like
         Fractions of the bundle still open, each in (0, 1].
     blood_flow_l_min, sweep_l_min, fdo2 : float
         Blood flow [L/min], sweep [L/min] and sweep O2 fraction.
 
     Returns
     -------
-    HealthTable
+    ClotTable
     """
     ox = _check_oxygenator(oxygenator)
-    h = _v.grid("health", health, "fraction 0..1", 0.0, 1.0, low_inclusive=False)
+    h = _v.grid("open_fraction", open_fraction, "fraction 0..1", 0.0, 1.0, low_inclusive=False)
     blood_flow_l_min = _v.scalar("blood_flow_l_min", blood_flow_l_min, "L/min", 0.0, low_inclusive=False)
     sweep_l_min = _v.scalar("sweep_l_min", sweep_l_min, "L/min", 0.0)
     fdo2 = _v.scalar("fdo2", fdo2, "fraction 0..1", 0.0, 1.0)
@@ -945,8 +966,8 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
     def col(get):
         return np.array([float(get(r)) for r in rows])
 
-    return HealthTable(
-        health=h, blood_flow_l_min=float(blood_flow_l_min), sweep_l_min=float(sweep_l_min), fdo2=float(fdo2),
+    return ClotTable(
+        open_fraction=h, blood_flow_l_min=float(blood_flow_l_min), sweep_l_min=float(sweep_l_min), fdo2=float(fdo2),
         inlet=inlet,
         outlet_po2_mmhg=col(lambda r: r.outlet.po2_mmhg), outlet_so2=col(lambda r: r.outlet.so2),
         outlet_pco2_mmhg=col(lambda r: r.outlet.pco2_mmhg), o2_transfer_ml_min=col(lambda r: r.o2_transfer_ml_min),
@@ -954,10 +975,10 @@ def membrane_health_table(oxygenator, inlet, health, *, blood_flow_l_min, sweep_
     )
 
 
-def _health_numbers(table, i):
-    new = int(np.argmax(table.health))
+def _clot_numbers(table, i):
+    new = int(np.argmax(table.open_fraction))
     return {
-        "health": float(table.health[i]),
+        "open_fraction": float(table.open_fraction[i]),
         "outlet_po2_mmhg": float(table.outlet_po2_mmhg[i]),
         "outlet_so2": float(table.outlet_so2[i]),
         "outlet_pco2_mmhg": float(table.outlet_pco2_mmhg[i]),
@@ -969,28 +990,33 @@ def _health_numbers(table, i):
     }
 
 
-def _health_title(n, table):
-    return (f"membrane function {n['health']:.0%}, blood flow {table.blood_flow_l_min:.1f} L/min, sweep "
-            f"{table.sweep_l_min:.1f} L/min, FdO₂ {table.fdo2:.2f}\n"
+def _clot_settings(table):
+    return (f"blood flow {table.blood_flow_l_min:.3g} L/min, sweep {table.sweep_l_min:.3g} L/min, "
+            f"FdO₂ {table.fdo2:.2f}, as the fibre bundle clots")
+
+
+def _clot_title(n, table):
+    return (f"{n['open_fraction']:.0%} of the bundle open:  "
             f"post-oxygenator PO₂ {n['outlet_po2_mmhg']:.0f} mmHg (SO₂ {n['outlet_so2']:.1%}), "
             f"PCO₂ {n['outlet_pco2_mmhg']:.1f} mmHg;  O₂ added {n['o2_transfer_ml_min']:.0f} mL/min, "
             f"CO₂ removed {n['co2_removal_ml_min']:.0f} mL/min;  ΔP {n['pressure_drop_mmhg']:.0f} mmHg")
 
 
-def draw_failing_membrane(axes, table: HealthTable, *, index):
+def draw_failing_membrane(axes, table: ClotTable, *, index):
     """Post-oxygenator PO2, PCO2 and the pressure drop as the membrane fails.
 
-    The x axis runs from a new membrane (100 %) on the left to a badly
-    clotted one on the right, the way the numbers move over days.
+    The x axis runs from a new membrane (100 % of the bundle open) on the
+    left to a badly clotted one on the right, the way the numbers move over
+    days.
 
     Parameters
     ----------
     axes : sequence of 3 matplotlib.axes.Axes
         Axes for PO2 (log scale), PCO2 and pressure drop.
-    table : HealthTable
-        From :func:`membrane_health_table`.
+    table : ClotTable
+        From :func:`membrane_clot_table`.
     index : int
-        Index of the current ``health``.
+        Index of the current ``open_fraction``.
 
     Returns
     -------
@@ -998,7 +1024,7 @@ def draw_failing_membrane(axes, table: HealthTable, *, index):
         The artists by name (for :func:`update_failing_membrane`).
     """
     ax_o, ax_c, ax_p = axes
-    h = table.health
+    h = table.open_fraction
     new = int(np.argmax(h))
     a = {}
     series = {
@@ -1011,7 +1037,7 @@ def draw_failing_membrane(axes, table: HealthTable, *, index):
         (a[f"{key}_point"],) = ax.plot([], [], "o", ms=9, mec="black", mew=1.2, zorder=5)
         ax.set_xlim(1.02, h.min() - 0.02)
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-        ax.set_xlabel("membrane function (new = 100 %)")
+        ax.set_xlabel("open part of the fibre bundle (new = 100 %)")
     plotting.log_po2_axis(ax_o, 30.0, 800.0)
     ax_o.axhline(table.outlet_po2_mmhg[new], color=_REFERENCE, ls="--", lw=1.2)
     ax_o.text(0.6, table.outlet_po2_mmhg[new] * 1.08, "new membrane", fontsize=8, color="0.35", va="bottom",
@@ -1027,62 +1053,69 @@ def draw_failing_membrane(axes, table: HealthTable, *, index):
     ax_p.text(0.98, table.pressure_drop_mmhg[new] * 0.85, "new membrane", fontsize=8, color="0.35",
               va="top", ha="left")
     ax_p.set_title("pressure drop ΔP [mmHg]")
-    a["title"] = ax_o.figure.suptitle("", fontsize=10)
+    fig = ax_o.figure
+    # The fixed settings once (static), the numbers the slider moves on the
+    # line below (the only text redrawn on a move).
+    fig.suptitle(_clot_settings(table), fontsize=10, y=0.98, va="top")
+    a["title"] = fig.text(0.5, 0.98 - 1.2 * 10.0 / 72.0 / fig.get_figheight(), "", fontsize=10, ha="center",
+                          va="top")
     update_failing_membrane(a, table, index=index)
     return a
 
 
-def update_failing_membrane(artists, table: HealthTable, *, index):
-    """Show another ``health`` on a figure made by :func:`draw_failing_membrane`; return its numbers."""
-    h = table.health[index]
-    n = _health_numbers(table, index)
+def update_failing_membrane(artists, table: ClotTable, *, index):
+    """Show another ``open_fraction`` on a figure made by :func:`draw_failing_membrane`; return its numbers."""
+    h = table.open_fraction[index]
+    n = _clot_numbers(table, index)
     colour = plotting.so2_color(min(max(n["outlet_so2"], 0.0), 1.0))
     for key, y in (("po2", table.outlet_po2_mmhg), ("pco2", table.outlet_pco2_mmhg),
                    ("dp", table.pressure_drop_mmhg)):
         artists[f"{key}_point"].set_data([h], [y[index]])
         artists[f"{key}_point"].set_markerfacecolor(colour)
-    artists["title"].set_text(_health_title(n, table))
+    artists["title"].set_text(_clot_title(n, table))
     return n
 
 
 @lru_cache(maxsize=8)
-def _health_cached(oxygenator, health_key, inlet_so2, pco2_mmhg, hb_g_dl, blood_flow_l_min, sweep_l_min, fdo2):
+def _clot_cached(oxygenator, open_key, inlet_so2, pco2_mmhg, hb_g_dl, blood_flow_l_min, sweep_l_min, fdo2):
     inlet = pre_oxygenator_blood(inlet_so2, pco2_mmhg=pco2_mmhg, hb_g_dl=hb_g_dl)
-    return membrane_health_table(oxygenator, inlet, np.array(health_key), blood_flow_l_min=blood_flow_l_min,
+    return membrane_clot_table(oxygenator, inlet, np.array(open_key), blood_flow_l_min=blood_flow_l_min,
                                  sweep_l_min=sweep_l_min, fdo2=fdo2)
 
 
 def failing_membrane_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
-    """Membrane-function slider (100 % new down to 20 %) at the scenario's flow and gas.
+    """Slider for the open part of a clotting fibre bundle, at the scenario's flow and gas.
+
+    From a new bundle (100 % open) down to 20 % open.
 
     Parameters
     ----------
     oxygenator : ecmolib.oxygenator.Oxygenator, optional
         The new device (default :data:`ecmolib.oxygenator.ADULT`); its
-        ``health`` is replaced along the slider.
+        ``clot_fraction`` is set to ``1 - open_fraction`` along the slider.
     **scenario
         Overrides of :data:`SCENARIO`.
     """
     ox = _check_oxygenator(oxygenator)
     s = _scenario(scenario)
-    spec = SliderSpec("membrane function", "", 0.20, 1.0, 1.0, 0.02, ".0%")
+    spec = SliderSpec("open part of the fibre bundle", "", 0.20, 1.0, 1.0, 0.02, ".0%")
     grid = spec.grid()
-    table = _health_cached(ox, tuple(grid), float(s["inlet_so2"]), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]),
+    table = _clot_cached(ox, tuple(grid), float(s["inlet_so2"]), float(s["inlet_pco2_mmhg"]), float(s["hb_g_dl"]),
                            float(s["blood_flow_l_min"]), float(s["sweep_l_min"]), float(s["fdo2"]))
     artists = weakref.WeakKeyDictionary()
 
-    def draw(fig, health):
-        i = spec.index(health, name="health", units="fraction 0..1")
+    def draw(fig, open_fraction):
+        i = spec.index(open_fraction, name="open_fraction", units="fraction 0..1")
         axes = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.06, right=0.985, bottom=0.14, top=0.78, wspace=0.28)
         artists[fig] = live_artists(fig, draw_failing_membrane(axes, table, index=i))
-        return _health_numbers(table, i)
+        return _clot_numbers(table, i)
 
-    def update(fig, health):
-        i = spec.index(health, name="health", units="fraction 0..1")
+    def update(fig, open_fraction):
+        i = spec.index(open_fraction, name="open_fraction", units="fraction 0..1")
         return update_failing_membrane(artists[fig], table, index=i)
 
-    return Explorer(draw=draw, update=update, specs={"health": spec}, figsize=(11.0, 4.0))
+    return Explorer(draw=draw, update=update, specs={"open_fraction": spec}, figsize=(11.0, 4.0))
 
 
 #: This lesson's explorers, gathered by :data:`ecmolib.views.EXPLORERS`.

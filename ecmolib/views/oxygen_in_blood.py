@@ -50,6 +50,7 @@ from ecmolib.tissues import (  # noqa: F401  (re-exported: the lesson's notebook
     o2_delivery_ml_min,
     oxygen_budget,
 )
+from ecmolib.views._readout import Readout
 from ecmolib.widgets import Explorer, SliderSpec, live_artists, nice_step
 
 __all__ = [
@@ -610,8 +611,12 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     a["critical_text"] = ax_v.text(0, 0.02, "", transform=ax_v.get_xaxis_transform(), fontsize=8, rotation=90,
                                    ha="right", va="bottom", color="0.3")
     (a["state"],) = ax_v.plot([], [], "o", ms=11, mec="black", zorder=5)
-    a["readout"] = ax_v.text(0.97, 0.04, "", transform=ax_v.transAxes, ha="right", va="bottom", fontsize=8.5,
-                             bbox=_BOX, family="monospace", multialignment="left")
+    # Labels and units drawn once; only the numbers are redrawn on a slider move.
+    readout = Readout(ax_v, 0.97, 0.04, [("CaO2", 6, " mL/dL"), ("DO2", 6, " mL/min"), ("VO2", 6, " mL/min"),
+                                         ("ER", 6, ""), ("SvO2", 6, "")],
+                      transform=ax_v.transAxes, ha="right", va="bottom", fontsize=8.5,
+                      box={k: v for k, v in _BOX.items() if k != "boxstyle"})
+    a["readout"], a["readout_numbers"] = readout, readout.numbers
     a["warning"] = ax_v.text(0.97, 0.81, "supply-limited:\nVO₂ below demand", transform=ax_v.transAxes,
                              ha="right", va="top", fontsize=9, color="darkred", fontweight="bold",
                              bbox=dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
@@ -678,12 +683,8 @@ def update_budget(artists, budget):
     a["state"].set_data([n["do2_ml_min"]], [n["vo2_ml_min"]])
     a["state"].set_color(plotting.so2_color(n["svo2"]))
     a["state"].set_markeredgecolor("black")
-    a["readout"].set_text(
-        f"CaO2  {ca:6.1f} mL/dL\n"
-        f"DO2   {_flow_text(n['do2_ml_min']):>6s} mL/min\n"
-        f"VO2   {_flow_text(n['vo2_ml_min']):>6s} mL/min\n"
-        f"ER    {n['extraction_ratio']:6.0%}\n"
-        f"SvO2  {n['svo2']:6.0%}")
+    a["readout"].set_values([f"{ca:.1f}", _flow_text(n["do2_ml_min"]), _flow_text(n["vo2_ml_min"]),
+                             f"{n['extraction_ratio']:.0%}", f"{n['svo2']:.0%}"])
     a["warning"].set_visible(bool(n["supply_limited"]))
     return n
 
@@ -750,9 +751,13 @@ def content_explorer(hb_g_dl=CONTENT_HB_G_DL, *, po2_mmhg=450.0, p50_mmhg=blood.
     return Explorer(draw=draw, update=update, specs=specs, figsize=(8.0, 5.0))
 
 
-def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
+def delivery_explorer(patient=patients.ADULT, *, hb_g_dl=None, pao2_mmhg=ARTERIAL_PO2_MMHG,
                       max_extraction=tissues.MAX_O2_EXTRACTION) -> Explorer:
     """Sliders for Hb, cardiac output, PaO2 and VO2 demand over the O2 budget.
+
+    The Hb slider starts at ``hb_g_dl`` [g/dL] (default: the patient's own;
+    valid [5, 20]), the other sliders at the patient's values and
+    ``pao2_mmhg`` [mmHg] (valid [35, 150]).
 
     Ranges, scaled to the patient: Hb 5-20 g/dL; cardiac output 20-160 %
     of the patient's resting value (cardiogenic shock to a hyperdynamic
@@ -769,8 +774,9 @@ def delivery_explorer(patient=patients.ADULT, *, pao2_mmhg=ARTERIAL_PO2_MMHG,
     """
     patients._checked(patient)
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
+    hb = patient.hb_g_dl if hb_g_dl is None else float(_v.scalar("hb_g_dl", hb_g_dl, "g/dL", 5.0, 20.0))
     specs = {
-        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", patient.hb_g_dl, 5.0, 20.0, 0.5, ".1f"),
+        "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", hb, 5.0, 20.0, 0.5, ".1f"),
         "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co,
                                                     nice_step(co)),
         "pao2_mmhg": SliderSpec.anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
