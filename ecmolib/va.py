@@ -478,6 +478,25 @@ def _position(phi, zone, cannulation):
 # --------------------------------------------------------------------------
 
 
+def _limits(P, shape, max_o2_extraction):
+    """:func:`ecmolib.vv._limits`, solved once where Hb and base excess are the same everywhere.
+
+    The PCO2 bounds and the pH at them depend on Hb and base excess only; a
+    grid over flows has one value of each, so the root findings run on one
+    element and the results are repeated.
+    """
+    hb, be = P["hb"], P["be"]
+    if hb.size < 2 or np.any(hb != hb[0]) or np.any(be != be[0]):
+        vv._limits(P, shape, max_o2_extraction)
+        return
+    one = {"hb": hb[:1], "be": be[:1]}
+    vv._limits(one, shape, max_o2_extraction)
+    P["emax"] = one.pop("emax")
+    for key, value in one.items():
+        if key not in ("hb", "be"):
+            P[key] = np.full(hb.size, value[0])
+
+
 def _va_evaluate(ox, P):
     def evaluate(x, idx):
         po2, pco2 = x
@@ -679,7 +698,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     P = vv._flat(shape, qec=qec, qn=qn, shunt=s, sweep=sweep, hb=hb, vo2=vo2, vco2=vco2, be=be, pb=pb,
                  fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
     P["va"] = vv._ventilation(p, P, shape, va_in)
-    vv._limits(P, shape, max_o2_extraction)
+    _limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40; PCO2 50 mmHg.
