@@ -325,11 +325,14 @@ class Oxygenator:
     manufacturer's instructions for use were not available to check). The
     labelled maximum flow is a different number from the reference flow
     (Myers 2014, doi:10.1051/ject/201446192, on the "AAMI reference flow"
-    and the manufacturer's maximum rated flow). Clinically a new adult
-    polymethylpentene lung at its labelled maximum flow still fully
-    saturates venous blood, and on FdO2 1.0 its post-oxygenator PO2 is
-    well above the ~150 mmHg that ELSO asks to aim for by lowering the
-    FdO2 (Winiszewski et al. 2022, doi:10.1186/s13054-022-04102-0). The
+    and the manufacturer's maximum rated flow). This library's design
+    brief states that clinically a new adult polymethylpentene lung at its
+    labelled maximum flow still fully saturates venous blood (not checked
+    against a primary source); that oxygenators on FdO2 1.0 give more than
+    the ~150 mmHg post-oxygenator PO2 that ELSO asks to aim for, and that
+    arterial hyperoxaemia is common on VA ECMO because of the oxygenator's
+    performance, is in Winiszewski et al. 2022
+    (doi:10.1186/s13054-022-04102-0). The
     rated flows are therefore chosen so that, at the labelled maximum flow,
     the ISO test blood (SO2 65 %, Hb 12 g/dL, PCO2 45 mmHg, FdO2 1.0, V/Q 1)
     leaves at 99 % saturation: solved, 8.31 / 3.32 / 1.78 L/min, rounded
