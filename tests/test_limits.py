@@ -180,7 +180,7 @@ class TestDoneWhen:
         # PO2 (Pg - P_v changes little), then consumption becomes
         # supply-limited. The bound 3.5 points: once supply-limited, each
         # step removes 0.05 x D x Pg ~ 22 mL/min of transfer, 22 / (10 x 5
-        # x 1.34 x 15 x 0.7 max extraction) ~ 3.2 points of SaO2. The steep
+        # x 1.34 x 14 x 0.7 max extraction) ~ 3.4 points of SaO2. The steep
         # steps must lie within 0.1 of the crossing.
         ox = oxygenator.ADULT
         values = np.round(np.arange(1.0, 0.04, -0.05) if kind == "health" else np.arange(0.0, 0.951, 0.05), 2)
@@ -207,7 +207,7 @@ class TestDoneWhen:
         # and the consumption falls in small steps once the membrane can no
         # longer supply the demand (steps of 0.05 move it by < 10 % of VO2).
         # The SaO2 itself drops steeply where the membrane's largest possible
-        # transfer (D x gas PO2, about 370 mL/min new) falls through the
+        # transfer (D x gas PO2, about 450 mL/min new) falls through the
         # demand: the venous blood then goes to the maximum extraction.
         values = np.linspace(1.0, 0.05, 20) if kind == "health" else np.linspace(0.0, 0.95, 20)
         states = [vv.steady_state(patients.ADULT, 4.0, oxygenator=dataclasses.replace(oxygenator.ADULT, **{kind: v}))
