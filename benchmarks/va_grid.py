@@ -19,15 +19,19 @@ femoral return), as in ``benchmarks/run.py``, and the same over 2-6 x
   evaluation;
 
 with the compiled solver's cross-row starting points on and off
-(``_vv_compiled._ROW_PREDICTION``). Processor times are less disturbed by
-other work on a shared machine than wall times; the wall time with two
-threads is at best about half the compiled solver's one-thread time plus
-the rest. Writes the same lines to ``benchmarks/va_grid.txt``.
+(``_vv_compiled._ROW_PREDICTION``; a version of ecmolib without that
+switch is measured once), and the wall time of smaller square grids.
+Processor times are less disturbed by other work on a shared machine than
+wall times; the wall time with two threads is at best about half the
+compiled solver's one-thread time plus the rest. Writes the same lines to
+``benchmarks/va_grid.txt`` (``--append``: adds them, under ``--label``, to
+compare two versions of ecmolib measured one after the other).
 Compare figures only with figures from the same machine and run.
 """
 
 from __future__ import annotations
 
+import argparse
 import platform
 import time
 from pathlib import Path
@@ -83,26 +87,43 @@ def one_thread(qec, qn, repeat=5):
     return min(total), min(solver), evals[-1]
 
 
-def main():
-    lines = [f"# ecmolib VA grid, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
-             f"numpy {np.__version__}, {platform.machine()}, {_vv_compiled._workers()} threads, "
-             f"load average {' '.join(f'{x:.1f}' for x in _load())}"]
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--label", default="", help="a name for the version of ecmolib measured")
+    ap.add_argument("--append", action="store_true", help="add to benchmarks/va_grid.txt instead of replacing it")
+    args = ap.parse_args(argv)
+    switch = hasattr(_vv_compiled, "_ROW_PREDICTION")
+    lines = [f"# ecmolib VA grid{' (' + args.label + ')' if args.label else ''}, {time.strftime('%Y-%m-%d %H:%M')}, "
+             f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+             f"{_vv_compiled._workers()} threads, load average {' '.join(f'{x:.1f}' for x in _load())}"]
     for label, (qec, qn) in GRIDS.items():
-        for on in (False, True):
-            _vv_compiled._ROW_PREDICTION = on
+        for on in ((False, True) if switch else (None,)):
+            if switch:
+                _vv_compiled._ROW_PREDICTION = on
             try:
                 med, low = wall(qec, qn)
                 total, solver, evals = one_thread(qec, qn)
             finally:
-                _vv_compiled._ROW_PREDICTION = True
+                if switch:
+                    _vv_compiled._ROW_PREDICTION = True
             n = qec.size * qn.size
+            rows = "" if on is None else f", rows {'on ' if on else 'off'}"
             lines.append(
-                f"{label}, rows {'on ' if on else 'off'}: wall median {med * 1e3:6.1f} ms  min {low * 1e3:6.1f} ms"
+                f"{label}{rows}: wall median {med * 1e3:6.1f} ms  min {low * 1e3:6.1f} ms"
                 f" | one thread: solver {solver * 1e3:6.1f} ms + rest {(total - solver) * 1e3:5.1f} ms,"
                 f" {evals:.2f} evaluations/element, {solver / (evals * n) * 1e6:.2f} us/evaluation")
+    qec_all, qn_all = GRIDS["ECMO 0.5-6 x native 0-5 L/min"]
+    for size in (100, 150):
+        qec, qn = np.linspace(qec_all[0], qec_all[-1], size), np.linspace(qn_all[0, 0], qn_all[-1, 0], size)[:, None]
+        med, low = wall(qec, qn)
+        lines.append(f"ECMO 0.5-6 x native 0-5 L/min, {size}x{size}: wall median {med * 1e3:6.1f} ms  "
+                     f"min {low * 1e3:6.1f} ms")
     text = "\n".join(lines) + "\n"
     print(text, end="")
-    (HERE / "va_grid.txt").write_text(text)
+    out = HERE / "va_grid.txt"
+    if args.append and out.exists():
+        text = out.read_text() + text
+    out.write_text(text)
 
 
 def _load():

@@ -798,7 +798,12 @@ def _copy(col, src, dst, n):
 def _streams(e, guesses, col, box):
     """Post-oxygenator, arterial, venous and pulmonary-arterial pressures from their contents."""
     if e[I_QEC] > _QEC_MIN:
-        guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
+        # Without device shunt the fibres' outlet is the post-oxygenator
+        # blood: start from it. With shunt, from the last element's roots
+        # (carried and extrapolated as the other inner roots), which lie much
+        # closer than the fibres' outlet pH with no PO2 guess.
+        if col[O_POST_PO2] > 0.0 or guesses[G_INV_POST + 1] <= 0.0:
+            guesses[G_INV_POST], guesses[G_INV_POST + 1] = col[O_POST_PH], col[O_POST_PO2]
         if not _invert(col, O_POST_O2C, O_POST_CO2C, O_POST_PO2, O_POST_SO2, e, guesses, G_INV_POST, box):
             return False
     else:
@@ -903,6 +908,8 @@ def _solve_range(inputs, ox, out, start, stop, row):
     pred = np.zeros((m, 2))
     xs = np.zeros((m, 2))
     js = np.zeros((m, 4))
+    gp = np.zeros((m, _N_GUESS))  # predicted inner roots
+    gs = np.zeros((m, _N_GUESS))  # inner roots at the solution
     solved = 0  # consecutive solved elements before this one (at most 3 counted)
     for i in range(start, stop):
         for r in range(N_IN):
@@ -933,6 +940,7 @@ def _solve_range(inputs, ox, out, start, stop, row):
             a = i - start
             if a >= 0:
                 pred[a, 0], pred[a, 1] = x[0], x[1]
+                gp[a, :] = guesses
             b = a - row
             if b >= 0 and order[b] >= 0 and _close(e, inputs[:, i - row]):
                 c = b - row  # two rows back: extrapolated linearly across rows
@@ -944,6 +952,9 @@ def _solve_range(inputs, ox, out, start, stop, row):
                     else:
                         for k in range(2):
                             x[k] += xs[b, k] - pred[b, k]
+                    for k in range(_N_GUESS):  # the inner roots too, where all are known
+                        if guesses[k] != 0.0 and gs[b, k] != 0.0 and gp[b, k] != 0.0:
+                            guesses[k] += gs[b, k] - gp[b, k]
                 elif not warm:  # first of its row: from the elements one (and two) rows back
                     if across:
                         for k in range(2):
@@ -977,6 +988,7 @@ def _solve_range(inputs, ox, out, start, stop, row):
                 xs[a, 0], xs[a, 1] = x[0], x[1]
                 for k in range(4):
                     js[a, k] = jac[k]
+                gs[a, :] = guesses
         else:
             solved = 0
             out[O_STATUS, i] = FAILED
