@@ -29,8 +29,13 @@ numba (``cache=True``), so that
 * where the elements form a grid row by row (a broadcast (rows, columns)
   array), the prediction along a row is corrected by the prediction error
   of the elements one and two rows back, and a row starts from the rows
-  before it instead of the cold guess: on the 200 x 200 VA grid of
-  ``benchmarks/va_grid.py`` 2.2 evaluations per element instead of 2.7;
+  before it instead of the cold guess, and so do the inner roots: on the
+  200 x 200 VA grid of ``benchmarks/va_grid.py`` 2.2 evaluations per
+  element instead of 2.7, on the dead-lungs VV grid of ``benchmarks/run.py``
+  1.3 instead of 2.2. The time falls much less (5-10 %): most of it goes to
+  each element's first evaluation, whose inner root findings need their
+  few iterations from any close start, and to the content inversions of
+  the streams (about 30 % on the VA grid);
 * each inner root finding starts from its own last root and slope;
 * blood of known contents (post-oxygenator, arterial, venous, pulmonary
   arterial) is inverted by one secant iteration in pH, each step finding
@@ -69,7 +74,8 @@ for a single state. Compiling takes about 8 s, once: numba caches the machine
 code next to this file. Numba's cache notices changes to this file only,
 not to the modules whose kernels it compiles, so :func:`solve` keeps a
 digest of all of them next to the cache and clears the cache when the
-digest changes.
+digest changes. ``benchmarks/va_grid.py`` splits the VA grid's time
+between this solver and the rest.
 """
 
 import hashlib
