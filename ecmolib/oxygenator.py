@@ -15,7 +15,10 @@ Blood flows across a bundle of gas-filled hollow fibres. The sweep gas
   at SO2 95 % with FdO2 1.0 and gas:blood 1:1
   (:func:`o2_diffusing_capacity_ml_min_mmhg`).
   Above rated flow the outlet saturation falls; below it the outlet PO2
-  rises towards the gas PO2 (several hundred mmHg).
+  rises towards the gas PO2 (several hundred mmHg). The rated (reference)
+  flow lies above the labelled maximum flow, so a new device at its
+  labelled maximum still saturates the test blood: its reserve (see the
+  Notes of :class:`Oxygenator`).
 * **CO2 removal** uses the effectiveness-NTU method of heat-exchanger
   theory for a cross-flow exchanger: a blood-side capacity rate (blood flow
   times the slope of the CO2 content curve), a gas-side capacity rate
@@ -199,7 +202,7 @@ _CO2_CAL_SO2 = 0.65
 _SWEEP_MAX_L_MIN = 20.0
 _FDO2_MIN = 0.21
 _PB_MIN, _PB_MAX = 400.0, 800.0
-_FLOW_OVER_MAX = 1.5  # blood flow accepted up to 1.5 x the device maximum
+_FLOW_OVER_MAX = 1.5  # blood flow accepted up to 1.5 x the larger of maximum and rated flow
 
 _HUF = blood.HUFNER_ML_PER_G
 _SOL = blood.O2_SOLUBILITY_ML_DL_MMHG
@@ -223,14 +226,16 @@ class Oxygenator:
     name : str
         Device name.
     rated_flow_l_min : float
-        Rated blood flow [L/min]; valid (0, 20]: the flow at which venous
-        blood of SO2 65 %, Hb 12 g/dL, PCO2 45 mmHg (ISO 7199 / AAMI test
-        blood) leaves at 95 % with FdO2 1.0 and sweep = blood flow.
-        Calibrates the O2 diffusing capacity. Must not exceed
-        ``max_blood_flow_l_min``.
+        Rated (reference) blood flow [L/min]; valid (0, 20]: the flow at
+        which venous blood of SO2 65 %, Hb 12 g/dL, PCO2 45 mmHg (ISO 7199 /
+        AAMI test blood) leaves at 95 % with FdO2 1.0 and sweep = blood
+        flow. Calibrates the O2 diffusing capacity. It may be larger or
+        smaller than ``max_blood_flow_l_min`` (the presets' is larger: the
+        device's reserve at its labelled maximum).
     max_blood_flow_l_min : float
-        Manufacturer's maximum blood flow [L/min]; valid (0, 20].
-        :func:`exchange` accepts blood flows up to 1.5 times this.
+        Manufacturer's labelled maximum blood flow [L/min]; valid (0, 20].
+        :func:`exchange` accepts blood flows up to 1.5 times the larger of
+        this and ``rated_flow_l_min``.
     membrane_area_m2 : float
         Gas-exchange surface area [m^2]; valid (0, 10].
     prime_ml : float
@@ -286,8 +291,7 @@ class Oxygenator:
     Raises
     ------
     ValueError
-        If a field is NaN, infinite, not a number, out of range, an array,
-        or ``rated_flow_l_min > max_blood_flow_l_min``.
+        If a field is NaN, infinite, not a number, out of range or an array.
 
     Notes
     -----
@@ -297,7 +301,7 @@ class Oxygenator:
     field                       ADULT     PAEDIATRIC   NEONATAL
     ==========================  ========  ===========  ===========
     max blood flow [L/min]      7.0 [a]   2.8 [b]      1.5 [c]
-    rated flow [L/min]          7.0 [d]   2.8 [d]      1.5 [d]
+    rated flow [L/min]          8.3 [d]   3.3 [d]      1.8 [d]
     membrane area [m^2]         1.8 [c]   0.8 [c]      0.38 [c]
     prime [mL]                  250 [c]   81 [c]       38 [c]
     pressure drop at 1 L/min    6.4 [e]   19.4 [e]     53.6 [e]
@@ -315,18 +319,38 @@ class Oxygenator:
     commonly quoted; the primary documents could not be checked by the
     author. The Quadrox-i Neonatal is a polypropylene CPB oxygenator, used
     here as the neonatal-size example.
-    [d] ASSUMPTION: rated flow taken equal to the manufacturer's maximum
-    flow (the flow to which the device is tested under ISO 7199; on the
-    relation of the AAMI reference flow to the maximum rated flow see Myers
-    2014, doi:10.1051/ject/201446192). No ISO 7199 / AAMI reference flow of
-    these devices could be verified from a primary document. Check against
-    a published O2 transfer: the calibrated :data:`ADULT` (1.8 m^2) can
-    transfer at most about 370 mL O2/min (FdO2 1.0, fully desaturated
-    inlet), close to the extrapolated maximum of 339.6 mL/min measured
-    clinically for another 1.8 m^2 hollow-fibre lung (Terumo Capiox SX18;
-    Fried et al. 1998, Perfusion 13:119-127). Consequence: at the labelled
-    maximum flow the device has no reserve, so a loss of diffusing
-    capacity shows first at high flow.
+    [d] ASSUMPTION, derived: no ISO 7199 / AAMI reference (rated) flow
+    of these devices, nor a published O2 transfer of them at a stated
+    blood flow, could be verified from a primary document (the
+    manufacturer's instructions for use were not available to check). The
+    labelled maximum flow is a different number from the reference flow
+    (Myers 2014, doi:10.1051/ject/201446192, on the "AAMI reference flow"
+    and the manufacturer's maximum rated flow). This library's design
+    brief states that clinically a new adult polymethylpentene lung at its
+    labelled maximum flow still fully saturates venous blood (not checked
+    against a primary source); that oxygenators on FdO2 1.0 give more than
+    the ~150 mmHg post-oxygenator PO2 that ELSO asks to aim for, and that
+    arterial hyperoxaemia is common on VA ECMO because of the oxygenator's
+    performance, is in Winiszewski et al. 2022
+    (doi:10.1186/s13054-022-04102-0). The
+    rated flows are therefore chosen so that, at the labelled maximum flow,
+    the ISO test blood (SO2 65 %, Hb 12 g/dL, PCO2 45 mmHg, FdO2 1.0, V/Q 1)
+    leaves at 99 % saturation: solved, 8.31 / 3.32 / 1.78 L/min, rounded
+    to 0.1 L/min (1.19 x the labelled maximum for all three; tested). At
+    its labelled 7 L/min the :data:`ADULT` then transfers about 400 mL
+    O2/min from that blood (post-oxygenator PO2 about 130 mmHg). At rated
+    flow this is 204-234 mL O2/min per m^2 of membrane, above the
+    100-200 mL/min/m^2 that Fernando et al. 2017
+    (doi:10.1097/MAT.0000000000000616) quote for the hollow-fibre lungs of
+    their reference; the earlier choice (rated flow equal to the labelled
+    maximum, 173-195 mL/min/m^2) left no reserve: the ISO test blood left
+    the adult device at 95 % and a PO2 of 75 mmHg at 7 L/min. If the
+    manufacturer's O2 transfer figure becomes available, calibrate to it
+    instead. Check against a clinical maximum: the calibrated :data:`ADULT`
+    (1.8 m^2) can transfer at most about 430 mL O2/min (FdO2 1.0, fully
+    desaturated inlet); an older 1.8 m^2 polypropylene lung (Terumo Capiox
+    SX18) reached an extrapolated 339.6 mL/min clinically (Fried et al.
+    1998, Perfusion 13:119-127).
     [e] ASSUMPTION, derived: Karagiannidis et al. 2017
     (doi:10.1186/s40635-017-0147-0) report, at 1 L/min in pigs, a pressure
     drop of "more than 50 mmHg" for a 0.4 m^2 membrane lung and
@@ -408,11 +432,6 @@ class Oxygenator:
         if n.ndim:
             raise ValueError(f"o2_flow_exponent [1] must be a single number; got {n!r}")
         object.__setattr__(self, "o2_flow_exponent", float(n))
-        if self.rated_flow_l_min > self.max_blood_flow_l_min:
-            raise ValueError(
-                f"rated_flow_l_min [L/min] must not exceed max_blood_flow_l_min "
-                f"({self.max_blood_flow_l_min:g} L/min); got {self.rated_flow_l_min!r}"
-            )
 
 
 def _pressure_drop_at_1_l_min(area_m2):
@@ -425,7 +444,7 @@ def _pressure_drop_at_1_l_min(area_m2):
 #: in the Notes of :class:`Oxygenator`.
 ADULT = Oxygenator(
     name="QUADROX-iD Adult (Maquet/Getinge)",
-    rated_flow_l_min=7.0,
+    rated_flow_l_min=8.3,
     max_blood_flow_l_min=7.0,
     membrane_area_m2=1.8,
     prime_ml=250.0,
@@ -443,7 +462,7 @@ ADULT = Oxygenator(
 #: Sources in the Notes of :class:`Oxygenator`.
 PAEDIATRIC = Oxygenator(
     name="QUADROX-iD Pediatric (Maquet/Getinge)",
-    rated_flow_l_min=2.8,
+    rated_flow_l_min=3.3,
     max_blood_flow_l_min=2.8,
     membrane_area_m2=0.8,
     prime_ml=81.0,
@@ -461,7 +480,7 @@ PAEDIATRIC = Oxygenator(
 #: Sources in the Notes of :class:`Oxygenator`.
 NEONATAL = Oxygenator(
     name="QUADROX-i Neonatal (Maquet/Getinge)",
-    rated_flow_l_min=1.5,
+    rated_flow_l_min=1.8,
     max_blood_flow_l_min=1.5,
     membrane_area_m2=0.38,
     prime_ml=38.0,
@@ -1361,8 +1380,8 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     the manufacturers' flows are tested with it. This library's design
     first asked for a 75 % inlet; that asks the device to add only 20
     saturation points at rated flow, so D came out about 1.5 times smaller
-    (0.351 instead of 0.520 mL/min/mmHg for :data:`ADULT` without device shunt): the adult lung
-    then transferred at most about 235 mL O2/min and left 63 % venous blood
+    (0.351 instead of 0.520 mL/min/mmHg for the adult lung then rated at 7
+    L/min, without device shunt): the adult lung then transferred at most about 235 mL O2/min and left 63 % venous blood
     at 4.5 L/min with a PO2 of about 76 mmHg, where new adult lungs on FdO2
     1.0 give post-oxygenator PO2 of several hundred mmHg (ELSO's advice to
     lower the sweep FdO2 towards a post-oxygenator PO2 of about 150 mmHg
@@ -1375,21 +1394,23 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     with :math:`\dot V_{O_2} \approx 10\,Q\,(1.34 \cdot 12 \cdot 0.30 + 0.003 \cdot 40)`,
     i.e. 0.51-0.54 mL/min/mmHg for a 7 L/min lung (tested with a margin).
 
-    *Plausibility.* The O2 transferred at rated flow is 173-195 mL/min per
-    m^2 of membrane for the presets, inside the 100-200 mL/min/m^2 quoted
-    for current hollow-fibre lungs (Fernando et al. 2017). The transfer of
-    the 1.8 m^2 :data:`ADULT` levels off near 350 mL/min at high flow (it
-    cannot exceed :math:`D\,(P_g - P_{in})`); for comparison, a clinical
-    study of another 1.8 m^2 hollow-fibre lung (Terumo Capiox SX18, during
-    cardiopulmonary bypass) extrapolated a maximum O2 transfer of 339.6
-    mL/min, 188.7 mL/min/m^2 (Fried et al. 1998). No published maximum for
-    the QUADROX-iD Adult itself was found.
+    *Plausibility.* The O2 transferred at rated flow is 204-234 mL/min per
+    m^2 of membrane for the presets, somewhat above the 100-200 mL/min/m^2
+    quoted for the hollow-fibre lungs of Fernando et al. 2017 (the presets'
+    rated flows are an assumption giving the device a reserve at its
+    labelled maximum flow: Notes [d] of :class:`Oxygenator`). The transfer
+    of the 1.8 m^2 :data:`ADULT` levels off near 430 mL/min at high flow
+    (it cannot exceed :math:`D\,(P_g - P_{in})`); for comparison, a
+    clinical study of an older 1.8 m^2 hollow-fibre lung (Terumo Capiox
+    SX18, polypropylene, during cardiopulmonary bypass) extrapolated a
+    maximum O2 transfer of 339.6 mL/min, 188.7 mL/min/m^2 (Fried et al.
+    1998). No published maximum for the QUADROX-iD Adult itself was found.
 
     Examples
     --------
     >>> from ecmolib import oxygenator
     >>> round(oxygenator.o2_diffusing_capacity_ml_min_mmhg(oxygenator.ADULT), 3)
-    0.529
+    0.627
 
     References
     ----------
@@ -1411,10 +1432,15 @@ def o2_diffusing_capacity_ml_min_mmhg(oxygenator):
     return _diffusing_capacity(_healthy(ox)) * _capacity_factor(ox)
 
 
+def _flow_limit_l_min(oxygenator):
+    """Largest blood flow :func:`exchange` accepts [L/min]: 1.5 x the larger of maximum and rated flow."""
+    return _FLOW_OVER_MAX * max(oxygenator.max_blood_flow_l_min, oxygenator.rated_flow_l_min)
+
+
 def _check_flow(oxygenator, blood_flow_l_min):
     return checked(
         "blood_flow_l_min", blood_flow_l_min, "L/min", low=0.0,
-        high=_FLOW_OVER_MAX * oxygenator.max_blood_flow_l_min, low_inclusive=False,
+        high=_flow_limit_l_min(oxygenator), low_inclusive=False,
     )
 
 
@@ -1440,7 +1466,8 @@ def pressure_drop_mmhg(oxygenator, blood_flow_l_min, *, hb_g_dl=12.0, temperatur
     oxygenator : Oxygenator
         The device.
     blood_flow_l_min : float or array_like
-        Blood flow [L/min]; valid (0, 1.5 x ``max_blood_flow_l_min``].
+        Blood flow [L/min]; valid (0, 1.5 x the larger of ``max_blood_flow_l_min``
+        and ``rated_flow_l_min``].
     hb_g_dl : float or array_like, optional
         Haemoglobin [g/dL]; valid (0, 25]. Default 12 (ISO test blood).
     temperature_c : float or array_like, optional
@@ -1555,7 +1582,8 @@ def exchange(
     inlet : ecmolib.blood.BloodGas
         Blood entering the device (fields may be arrays).
     blood_flow_l_min : float or array_like
-        Blood flow [L/min]; valid (0, 1.5 x ``oxygenator.max_blood_flow_l_min``].
+        Blood flow [L/min]; valid (0, 1.5 x the larger of
+        ``oxygenator.max_blood_flow_l_min`` and ``oxygenator.rated_flow_l_min``].
     sweep_l_min : float or array_like
         Sweep gas flow [L/min, standard litres]; valid [0, 20]. Zero sweep
         means stagnant gas: no O2 and no CO2 exchange at all.
@@ -1629,9 +1657,9 @@ def exchange(
     >>> venous = BloodGas(po2_mmhg=40.0, pco2_mmhg=50.0, hb_g_dl=12.0)
     >>> r = oxygenator.exchange(oxygenator.ADULT, venous, 4.0, sweep_l_min=4.0, fdo2=1.0)
     >>> round(float(r.outlet.po2_mmhg)), round(float(r.outlet.pco2_mmhg), 1)
-    (516, 40.5)
+    (557, 40.5)
     >>> round(float(r.o2_transfer_ml_min)), round(float(r.co2_removal_ml_min))
-    (245, 179)
+    (250, 179)
 
     References
     ----------

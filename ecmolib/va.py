@@ -135,6 +135,14 @@ _CAROTID_SHARE = 0.72  # internal carotids; vertebrals 0.28
 _ARM = 0.21 / 5.0
 _BRONCHIAL = 0.025
 _VISCERAL = 0.01 + 0.10 + 0.02 + 0.02 + 0.01 + 0.03 + 0.003 + 0.065 + 0.19
+# The same flows by the artery that carries them (mixing_zone_position):
+# coeliac trunk (hepatic artery 6.5, stomach 1, spleen 3, pancreas 1), superior
+# mesenteric (small intestine 10, half the large intestine 2), renal and
+# adrenal arteries (19 + 0.3) and inferior mesenteric (the other half of the
+# large intestine, 2).
+_COELIAC = 0.065 + 0.01 + 0.03 + 0.01
+_SUPERIOR_MESENTERIC = 0.10 + 0.02
+_RENAL = 0.19 + 0.003
 
 # Chest wall and spinal cord fed by the posterior intercostal and subcostal
 # arteries of the descending thoracic aorta: ASSUMPTION 0.05 (see
@@ -183,7 +191,15 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #:
 #: With the intercostal flow the descending thoracic aorta carries 7.5 %:
 #: the mixing zone (femoral return) lies in it while the native share of
-#: systemic flow is 24.4-31.9 % (ECMO share 68-76 %).
+#: systemic flow is 24.4-31.9 % (ECMO share 68-76 %). At an ECMO share of
+#: 50 % the native blood fills every branch above the diaphragm (31.9 %)
+#: and part of the coeliac and superior mesenteric flow: the watershed lies
+#: just below the diaphragm (``mixing_zone_position`` 0.79, the visceral
+#: arteries leaving near the top of the abdominal aorta), not in the
+#: descending thoracic aorta as this library's design expected from CFD. By
+#: mass balance a watershed above the diaphragm at 50 % would need the
+#: branches above it to take half the systemic flow; resting reference
+#: flows give them a third.
 #:
 #: Coronary flow close to 4-5 % and a supra-aortic share near 20 % of
 #: output agree with the textbook picture; the split is approximate
@@ -369,41 +385,40 @@ class VASteadyState:
 def _native_fractions(qn, qec, cannulation):
     """Fraction of native blood in each branch node (n, 8) and the mixing-zone index (n,)."""
     qs = qn + qec
-    d = _FRACTIONS[None, :] * qs[:, None]  # branch flows [L/min]
     n = qn.size
-    phi = np.zeros((n, d.shape[1]))
-    zone = np.zeros(n, dtype=int)
     if cannulation == "femoral":
-        cum = np.cumsum(d, axis=1)
-        # first branch the native output cannot fill (strictly); the last one
-        # if the ECMO flow is too small to tell (below 1e-12 of the output)
-        short = cum > qn[:, None] * (1.0 + 1e-12)
-        k = np.where(short.any(axis=1), np.argmax(short, axis=1), d.shape[1] - 1)
-        before = np.take_along_axis(cum, k[:, None], axis=1)[:, 0] - d[np.arange(n), k]
-        cols = np.arange(d.shape[1])[None, :]
-        phi = np.where(cols < k[:, None], 1.0, 0.0)
-        phi[np.arange(n), k] = np.clip((qn - before) / d[np.arange(n), k], 0.0, 1.0)
-        zone = k
-    else:
-        entry = 1 if cannulation == "central" else _NODE["brachiocephalic"]
-        ecmo = qec.copy()
-        if cannulation in ("axillary", "carotid"):
-            d_bca = d[:, entry]
-            # ECMO fills the brachiocephalic territory first
-            fills = qec >= d_bca
-            phi[:, entry] = np.where(fills, 0.0, (d_bca - qec) / d_bca)
-            ecmo = np.where(fills, qec - d_bca, 0.0)
-        d0 = d[:, 0]
-        reach = qn >= d0  # the native output covers the coronaries
-        r = np.where(reach, qn - d0, 0.0)
-        phi[:, 0] = np.where(reach, 1.0, qn / d0)
-        mixed = np.where(r + ecmo > 0, r / np.where(r + ecmo > 0, r + ecmo, 1.0), 1.0)
-        down = np.arange(d.shape[1]) > entry
-        phi[:, down] = np.where(reach[:, None], mixed[:, None], 0.0)
-        if cannulation != "central":
-            short = ~fills  # ECMO less than the brachiocephalic flow: all else native
-            phi[short] = np.where(np.arange(d.shape[1]) == entry, phi[short], 1.0)
-        zone = np.where(reach, entry, 0)
+        # First branch the native output cannot fill (strictly), from the
+        # cumulative branch fractions and the native share of systemic flow;
+        # the last one if the ECMO flow is too small to tell (below 1e-12 of
+        # the output).
+        share = qn / qs
+        k = np.minimum(np.searchsorted(_CUMULATIVE, share * (1.0 + 1e-12), side="right"), _FRACTIONS.size - 1)
+        before = _CUMULATIVE[k] - _FRACTIONS[k]
+        phi = (np.arange(_FRACTIONS.size)[None, :] < k[:, None]).astype(float)
+        phi[np.arange(n), k] = np.clip((share - before) / _FRACTIONS[k], 0.0, 1.0)
+        return phi, k
+    d = _FRACTIONS[None, :] * qs[:, None]  # branch flows [L/min]
+    phi = np.zeros((n, d.shape[1]))
+    # Return above the valve (central, axillary, carotid).
+    entry = 1 if cannulation == "central" else _NODE["brachiocephalic"]
+    ecmo = qec.copy()
+    if cannulation in ("axillary", "carotid"):
+        d_bca = d[:, entry]
+        # ECMO fills the brachiocephalic territory first
+        fills = qec >= d_bca
+        phi[:, entry] = np.where(fills, 0.0, (d_bca - qec) / d_bca)
+        ecmo = np.where(fills, qec - d_bca, 0.0)
+    d0 = d[:, 0]
+    reach = qn >= d0  # the native output covers the coronaries
+    r = np.where(reach, qn - d0, 0.0)
+    phi[:, 0] = np.where(reach, 1.0, qn / d0)
+    mixed = np.where(r + ecmo > 0, r / np.where(r + ecmo > 0, r + ecmo, 1.0), 1.0)
+    down = np.arange(d.shape[1]) > entry
+    phi[:, down] = np.where(reach[:, None], mixed[:, None], 0.0)
+    if cannulation != "central":
+        short = ~fills  # ECMO less than the brachiocephalic flow: all else native
+        phi[short] = np.where(np.arange(d.shape[1]) == entry, phi[short], 1.0)
+    zone = np.where(reach, entry, 0)
     return phi, zone
 
 
@@ -414,14 +429,42 @@ _SPAN_START = np.array(SEGMENT_STARTS)
 _SPAN_END = np.append(_SPAN_START[1:], 1.0)
 _SPAN_END[0] = _SPAN_END[1]
 
+#: How the visceral outflow leaves along the abdominal aorta segment (hiatus
+#: at T12 to 2 cm above the bifurcation at L4, 10 cm, :data:`SEGMENT_STARTS`):
+#: (fraction of the segment, fraction of the visceral flow that has left by
+#: then), linear in between. The coeliac trunk arises at T12-L1, the superior
+#: mesenteric artery at L1, the renal arteries at L1-L2 and the inferior
+#: mesenteric artery at L3 (SUNY Downstate radiology atlas, abdominal
+#: aortogram, http://ect.downstate.edu/courseware/rad-atlas/Abdomen/13abdart.html);
+#: with about 2.4 cm per vertebral level, ASSUMPTION: coeliac flow leaves in
+#: the first 2 cm, superior mesenteric in the next 1 cm, renal by 4.5 cm,
+#: inferior mesenteric over the rest. So 96 % of the visceral flow leaves in
+#: the upper 45 % of the segment, where a watershed that reaches the visceral
+#: arteries therefore stays (just below the diaphragm) rather than spreading
+#: over the whole abdominal aorta as with an even outflow.
+_VISCERAL_OUTFLOW = (
+    (0.0, 0.0),
+    (0.2, _COELIAC / _VISCERAL),
+    (0.3, (_COELIAC + _SUPERIOR_MESENTERIC) / _VISCERAL),
+    (0.45, (_COELIAC + _SUPERIOR_MESENTERIC + _RENAL) / _VISCERAL),
+    (1.0, 1.0),
+)
+_VISCERAL_AT, _VISCERAL_LEFT = (np.array(v) for v in zip(*_VISCERAL_OUTFLOW))
+_VISCERAL_NODE = BRANCHES.index("visceral")
+_CUMULATIVE = np.cumsum(_FRACTIONS)  # branch flow upstream of and at each node, fraction of systemic flow
+
 
 def _position(phi, zone, cannulation):
     """Continuous mixing-zone position (0 valve .. 1 bifurcation) from the branch fractions."""
     rows = np.arange(zone.size)
     if cannulation == "femoral":
-        # The native blood fills the mixing branch's share of its span.
+        # The native blood fills the mixing branch's share of its span: along
+        # the span in proportion for every branch but the visceral arteries,
+        # which leave mostly at its top (_VISCERAL_OUTFLOW).
         start, end = _SPAN_START[zone], _SPAN_END[zone]
-        return start + phi[rows, zone] * (end - start)
+        filled = phi[rows, zone]
+        at = np.where(zone == _VISCERAL_NODE, np.interp(filled, _VISCERAL_LEFT, _VISCERAL_AT), filled)
+        return start + at * (end - start)
     # Return above the valve: the streams meet at the entry (ascending aorta
     # or brachiocephalic origin), or in the root if the heart ejects less
     # than the coronaries take (the native blood then reaches phi of them).
@@ -433,6 +476,25 @@ def _position(phi, zone, cannulation):
 # --------------------------------------------------------------------------
 # Steady state
 # --------------------------------------------------------------------------
+
+
+def _limits(P, shape, max_o2_extraction):
+    """:func:`ecmolib.vv._limits`, solved once where Hb and base excess are the same everywhere.
+
+    The PCO2 bounds and the pH at them depend on Hb and base excess only; a
+    grid over flows has one value of each, so the root findings run on one
+    element and the results are repeated.
+    """
+    hb, be = P["hb"], P["be"]
+    if hb.size < 2 or np.any(hb != hb[0]) or np.any(be != be[0]):
+        vv._limits(P, shape, max_o2_extraction)
+        return
+    one = {"hb": hb[:1], "be": be[:1]}
+    vv._limits(one, shape, max_o2_extraction)
+    P["emax"] = one.pop("emax")
+    for key, value in one.items():
+        if key not in ("hb", "be"):
+            P[key] = np.full(hb.size, value[0])
 
 
 def _va_evaluate(ox, P):
@@ -593,9 +655,9 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     >>> r.mixing_zone
     'proximal_arch'
     >>> round(float(r.region_so2["coronary"]), 3), round(float(r.sao2_right_radial), 3)
-    (0.809, 0.887)
+    (0.814, 0.893)
     >>> round(float(r.region_so2["brain"]), 3), round(float(r.region_so2["lower_body"]), 3)
-    (0.974, 1.0)
+    (0.979, 1.0)
 
     References
     ----------
@@ -636,7 +698,7 @@ def steady_state(patient, ecmo_flow_l_min, *, native_output_l_min=None, cannulat
     P = vv._flat(shape, qec=qec, qn=qn, shunt=s, sweep=sweep, hb=hb, vo2=vo2, vco2=vco2, be=be, pb=pb,
                  fio2=f_i, fdo2=f_d, p50=p.p50_mmhg, t=p.temperature_c)
     P["va"] = vv._ventilation(p, P, shape, va_in)
-    vv._limits(P, shape, max_o2_extraction)
+    _limits(P, shape, max_o2_extraction)
 
     # Initial guess: linear O2 balance with a saturated oxygenator outlet and
     # end-capillary blood at PACO2 40; PCO2 50 mmHg.

@@ -170,13 +170,44 @@ class TestDoneWhen:
         assert float(clot.membrane_pressure_drop_mmhg) > 1.5 * float(base.membrane_pressure_drop_mmhg)
 
     @pytest.mark.parametrize("kind", ["health", "clot_fraction"])
+    def test_saturation_steps_are_small_except_where_the_membrane_meets_the_demand(self, kind):
+        # VV, dead lungs, cardiac output 5, ECMO 4.5 L/min (the issue's
+        # scenario). Steps of 0.05 in health or clot lower the SaO2 by at
+        # most 3.5 points, except where the membrane's largest possible O2
+        # transfer, about D x h x (1 - c) x gas PO2, passes the body's demand:
+        # there the venous blood must desaturate steeply to draw the last
+        # mL/min from a membrane whose transfer hardly depends on the inlet
+        # PO2 (Pg - P_v changes little), then consumption becomes
+        # supply-limited. The bound 3.5 points: once supply-limited, each
+        # step removes 0.05 x D x Pg ~ 22 mL/min of transfer, 22 / (10 x 5
+        # x 1.34 x 14 x 0.7 max extraction) ~ 3.4 points of SaO2. The steep
+        # steps must lie within 0.1 of the crossing.
+        ox = oxygenator.ADULT
+        values = np.round(np.arange(1.0, 0.04, -0.05) if kind == "health" else np.arange(0.0, 0.951, 0.05), 2)
+        sao2 = np.array([float(vv.steady_state(patients.ADULT, 4.5, cardiac_output_l_min=5.0, shunt_fraction=1.0,
+                                               oxygenator=dataclasses.replace(ox, **{kind: float(v)})).sao2)
+                         for v in values])
+        assert np.all(np.diff(sao2) <= 1e-9)
+        left = patients.ADULT.vo2_ml_min / (oxygenator.o2_diffusing_capacity_ml_min_mmhg(ox)
+                                            * float(oxygenator.sweep_gas_po2_mmhg(1.0)))
+        crossing = left if kind == "health" else 1.0 - left  # capacity share h x (1 - c) = left
+        steep = np.flatnonzero(-np.diff(sao2) > 0.035)
+        assert 1 <= steep.size <= 2
+        for i in steep:
+            assert abs(0.5 * (values[i] + values[i + 1]) - crossing) < 0.1
+        # Far from the crossing, on the side where the demand is met, the
+        # steps are tiny (< 2 points).
+        met = (values > crossing + 0.1) if kind == "health" else (values < crossing - 0.1)
+        assert np.all(-np.diff(sao2)[met[1:]] < 0.02)
+
+    @pytest.mark.parametrize("kind", ["health", "clot_fraction"])
     def test_failure_is_gradual(self, kind):
         # Over the whole range of each failure field every state answers, the
         # post-oxygenator PO2 falls first and steadily, the SaO2 never rises,
         # and the consumption falls in small steps once the membrane can no
         # longer supply the demand (steps of 0.05 move it by < 10 % of VO2).
         # The SaO2 itself drops steeply where the membrane's largest possible
-        # transfer (D x gas PO2, about 370 mL/min new) falls through the
+        # transfer (D x gas PO2, about 450 mL/min new) falls through the
         # demand: the venous blood then goes to the maximum extraction.
         values = np.linspace(1.0, 0.05, 20) if kind == "health" else np.linspace(0.0, 0.95, 20)
         states = [vv.steady_state(patients.ADULT, 4.0, oxygenator=dataclasses.replace(oxygenator.ADULT, **{kind: v}))

@@ -74,9 +74,21 @@ class TestPresetData:
         assert (NEONATAL.membrane_area_m2, NEONATAL.prime_ml) == (0.38, 38.0)
         assert NEONATAL.max_blood_flow_l_min == 1.5
 
-    def test_rated_flow_is_maximum_flow(self):
-        for ox in PRESETS:
-            assert ox.rated_flow_l_min == ox.max_blood_flow_l_min
+    @pytest.mark.parametrize("ox", PRESETS, ids=IDS)
+    def test_reserve_at_the_labelled_maximum_flow(self, ox):
+        # The presets' rated flows (Notes [d] of Oxygenator, an assumption)
+        # are solved so that the ISO 7199 test blood (SO2 65 %, Hb 12 g/dL,
+        # PCO2 45 mmHg, FdO2 1.0, V/Q 1) still leaves at 99 % saturation at
+        # the labelled maximum flow, then rounded to 0.1 L/min. Tolerance
+        # 0.002: the rounding moves the outlet SO2 by at most 0.0012.
+        assert ox.rated_flow_l_min > ox.max_blood_flow_l_min
+        q = ox.max_blood_flow_l_min
+        r = exchange(ox, rated_flow_inlet(), q, sweep_l_min=q, fdo2=1.0)
+        assert float(r.outlet.so2) == pytest.approx(0.99, abs=0.002)
+        # On the flat top of the ODC: a post-oxygenator PO2 above the
+        # ~150 mmHg that ELSO asks to aim for by turning the FdO2 down would
+        # need a still lower flow; at the maximum it is 120-150 mmHg.
+        assert 120.0 < float(r.outlet.po2_mmhg) < 150.0
 
     def test_co2_references(self):
         # Intensive Care Med Exp 2019, doi:10.1186/s40635-019-0244-3, CO2
@@ -154,11 +166,15 @@ class TestRatedFlow:
         assert transfer == pytest.approx(q * 10 * 1.34 * 12 * so2_gain + dissolved, rel=1e-9)
 
     @pytest.mark.parametrize("ox", PRESETS, ids=IDS)
-    def test_o2_transfer_per_area_in_published_range(self, ox):
-        # Fernando et al. 2017 (doi:10.1097/MAT.0000000000000616): current
-        # hollow-fibre lungs exchange 100-200 mL O2/min/m2 at rated flow.
+    def test_o2_transfer_per_area_near_published_range(self, ox):
+        # Fernando et al. 2017 (doi:10.1097/MAT.0000000000000616): the
+        # hollow-fibre lungs of their reference exchange 100-200 mL
+        # O2/min/m2 at rated flow. The presets' assumed rated flows (chosen
+        # for a reserve at the labelled maximum flow, Notes [d]) put them
+        # 2-17 % above the top of that range; the test bounds the excess at
+        # 20 % so that a larger departure must be argued anew.
         per_m2 = float(at_rated(ox).o2_transfer_ml_min) / ox.membrane_area_m2
-        assert 100.0 <= per_m2 <= 200.0
+        assert 100.0 <= per_m2 <= 1.2 * 200.0
 
     @pytest.mark.parametrize("ox", PRESETS, ids=IDS)
     def test_outlet_po2_is_several_hundred_at_ordinary_flow(self, ox):
@@ -434,12 +450,13 @@ class TestProperties:
     def test_sweep_barely_changes_o2_transfer(self, ox, frac):
         # Sweep acts on O2 only through the Bohr shift of the CO2 it removes
         # and the dilution of the gas by that CO2: from sweep = blood flow
-        # (at least 1 L/min) to 10 L/min the dilution falls from at most
-        # VCO2 / (2 x 1000 x sweep) (about 3-4 % here) to almost nothing.
+        # (at least 1 L/min) to 10 L/min (the same sweep above 10 L/min of
+        # blood) the dilution falls from at most VCO2 / (2 x 1000 x sweep)
+        # (about 3-4 % here) to almost nothing.
         q = frac * ox.rated_flow_l_min
         low = max(q, 1.0)
         a = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=low, fdo2=1.0).o2_transfer_ml_min)
-        b = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=10.0, fdo2=1.0).o2_transfer_ml_min)
+        b = float(exchange(ox, rated_flow_inlet(), q, sweep_l_min=max(10.0, low), fdo2=1.0).o2_transfer_ml_min)
         assert 0.0 <= (b - a) / a < 0.05
 
     @FAST
@@ -490,6 +507,32 @@ class TestProperties:
         assert float(b.o2_transfer_ml_min) < float(a.o2_transfer_ml_min)
         assert float(b.outlet.po2_mmhg) < float(a.outlet.po2_mmhg)
         assert float(b.pressure_drop_mmhg) == pytest.approx(float(a.pressure_drop_mmhg) / (1.0 - c), rel=1e-12)
+
+    @FAST
+    @given(ox=device, frac=st.floats(0.1, 1.2), fdo2=st.floats(0.3, 1.0), so2=st.floats(0.4, 0.85),
+           pco2=st.floats(35.0, 60.0), kind=st.sampled_from(["health", "clot_fraction"]),
+           worse=st.floats(0.0, 0.9), step=st.floats(1e-3, 0.5))
+    def test_post_oxygenator_po2_never_rises_as_the_membrane_fails(self, ox, frac, fdo2, so2, pco2, kind,
+                                                                   worse, step):
+        # Less diffusing capacity (health) or more blocked fibres (clot) can
+        # only lower the post-oxygenator PO2, up to two second-order effects
+        # of the CO2 the failing membrane no longer removes: the sweep gas is
+        # diluted less (its mean PO2 rises by Pg x removal lost / (2 x 1000 x
+        # sweep), oxygenator._gas_po2) and the outlet is more acid, so the
+        # same O2 content sits at a higher PO2 (Bohr). Where the blood leaves
+        # saturated they can win by a hair: the largest rise found in 400
+        # random cases was 0.43 % of the PO2. Tolerance 1 %.
+        inlet = standard_inlet(pco2, so2)
+        q = frac * ox.rated_flow_l_min
+        sweep = max(q, 1.0)
+        if kind == "health":
+            better, poorer = 1.0 - worse, 1.0 - min(worse + step, 0.95)
+        else:
+            better, poorer = worse, min(worse + step, 0.95)
+        a = exchange(dataclasses.replace(ox, **{kind: better}), inlet, q, sweep_l_min=sweep, fdo2=fdo2)
+        b = exchange(dataclasses.replace(ox, **{kind: poorer}), inlet, q, sweep_l_min=sweep, fdo2=fdo2)
+        assert float(b.outlet.po2_mmhg) <= 1.01 * float(a.outlet.po2_mmhg)
+        assert float(b.o2_transfer_ml_min) <= 1.01 * float(a.o2_transfer_ml_min)
 
     @FAST
     @given(ox=device, frac=st.floats(0.05, 1.5), sweep=st.floats(0.0, 20.0), fdo2=st.floats(0.21, 1.0),
@@ -617,7 +660,7 @@ def _raises_named(call, name, units):
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("bad", BAD_NUMBERS + (11.0,))  # 11 > 1.5 x 7 L/min
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (13.0,))  # 13 > 1.5 x 8.3 L/min (rated > maximum)
     def test_exchange_blood_flow(self, bad):
         _raises_named(lambda: exchange(ADULT, rated_flow_inlet(), bad, sweep_l_min=4.0, fdo2=1.0),
                       "blood_flow_l_min", "L/min")
@@ -656,7 +699,7 @@ class TestBadInput:
             exchange(ADULT, rated_flow_inlet(), np.array([1.0, 2.0]), sweep_l_min=np.array([1.0, 2.0, 3.0]),
                      fdo2=1.0)
 
-    @pytest.mark.parametrize("bad", BAD_NUMBERS + (0.0, 11.0))
+    @pytest.mark.parametrize("bad", BAD_NUMBERS + (0.0, 13.0))
     def test_pressure_drop_flow(self, bad):
         _raises_named(lambda: pressure_drop_mmhg(ADULT, bad), "blood_flow_l_min", "L/min")
 
@@ -695,10 +738,9 @@ class TestBadInput:
 
     @pytest.mark.parametrize("field, units, bad", [
         ("health", "fraction", 1.5), ("o2_flow_exponent", "1", 1.0), ("co2_reference_pco2_mmhg", "mmHg", 150.0),
-        ("membrane_area_m2", "m^2", 50.0), ("rated_flow_l_min", "L/min", 3.0),
+        ("membrane_area_m2", "m^2", 50.0), ("rated_flow_l_min", "L/min", 25.0),
     ])
     def test_dataclass_ranges(self, field, units, bad):
-        # rated_flow 3.0 > max_blood_flow 2.8 is refused too.
         _raises_named(lambda: dataclasses.replace(PAEDIATRIC, **{field: bad}), field, units)
 
     @pytest.mark.parametrize("bad", ("", "   ", None, 3))
