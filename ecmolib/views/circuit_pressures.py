@@ -35,7 +35,6 @@ import weakref
 
 import numpy as np
 from matplotlib.lines import Line2D
-from scipy.optimize import brentq
 
 from ecmolib import _validation as _v
 from ecmolib import circuit as _circuit
@@ -223,40 +222,10 @@ def pressure_profile(point, index=None):
     }
 
 
-def speed_for_flow(circuit, flow_l_min, *, venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl=12.0):
-    """Pump speed [rev/min] at which ``circuit`` delivers ``flow_l_min``.
-
-    Solves ``operating_point(circuit, rpm, ...).flow_l_min = flow_l_min``
-    for rpm with :func:`scipy.optimize.brentq` (flow rises monotonically
-    with speed until the venous limit).
-
-    Parameters
-    ----------
-    circuit : ecmolib.circuit.Circuit
-    flow_l_min : float
-        Wanted flow [L/min]; valid (0, 15].
-    venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl : float
-        As in :func:`ecmolib.circuit.operating_point`.
-
-    Returns
-    -------
-    float or None
-        The speed [rev/min], or ``None`` if no speed up to the pump's
-        maximum delivers that flow (the cannula, the vein or the pump
-        cannot).
-    """
-    target = _v.scalar("flow_l_min", flow_l_min, "L/min", 0.0, 15.0, low_inclusive=False)
-    kw = {"venous_pressure_mmhg": _v.scalar("venous_pressure_mmhg", venous_pressure_mmhg, "mmHg"),
-          "arterial_pressure_mmhg": _v.scalar("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg"),
-          "hb_g_dl": _v.scalar("hb_g_dl", hb_g_dl, "g/dL")}
-
-    def excess(rpm):
-        return float(_circuit.operating_point(circuit, rpm, **kw).flow_l_min) - target
-
-    top = float(circuit.pump.rpm_max)
-    if excess(top) < 0.0:
-        return None
-    return float(brentq(excess, 0.0, top, xtol=0.01))
+#: Pump speed [rev/min] at which a circuit delivers a flow (``None`` if no
+#: speed can): :func:`ecmolib.circuit.speed_for_flow`, kept here under its
+#: earlier name for the lesson.
+speed_for_flow = _circuit.speed_for_flow
 
 
 # --------------------------------------------------------------------------
