@@ -233,6 +233,16 @@ speed_for_flow = _circuit.speed_for_flow
 # --------------------------------------------------------------------------
 
 
+def _flow_axis_l_min(flow_reached_l_min, pump):
+    """Top of a flow axis [L/min]: 10 % above the highest flow shown, rounded up to 0.5 L/min.
+
+    At least 0.5 L/min and at most the pump's ``max_flow_l_min`` (before
+    the 10 %); used for every flow axis of this module's pictures.
+    """
+    q = min(max(float(flow_reached_l_min), 0.5), pump.max_flow_l_min)
+    return float(np.ceil(q * 1.1 * 2.0) / 2.0)
+
+
 def _system_curve(sweep):
     """(flow, head) of the system curve from a speed sweep: the non-suction
     operating points in order of flow (backward ones included), through zero
@@ -278,8 +288,9 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     pump_curve_rpm : sequence of float
         Speeds of the grey background curves [rev/min].
     flow_max_l_min : float, optional
-        Right end of the flow axis [L/min]. Default: the pump's
-        ``max_flow_l_min``.
+        Right end of the flow axis [L/min]. Default: from the highest flow
+        of ``sweep`` and its venous-return limit (:func:`_flow_axis_l_min`),
+        so that a neonate's circuit fills the axis as an adult's does.
     head_range_mmhg : (float, float), optional
         Pressure-axis range [mmHg]. Default: 0 to the shut-off head at the
         pump's maximum speed.
@@ -292,7 +303,10 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         Artists; pass them to :func:`update_pump_and_system`.
     """
     pump = circuit.pump
-    q_end = float(flow_max_l_min) if flow_max_l_min is not None else pump.max_flow_l_min
+    if flow_max_l_min is None:
+        reached = max(float(np.max(sweep.flow_l_min)), float(np.max(sweep.max_drainage_flow_l_min)))
+        flow_max_l_min = _flow_axis_l_min(reached, pump)
+    q_end = float(flow_max_l_min)
     q_start = -_BACKFLOW_AXIS_SHARE * q_end
     q_curve = np.linspace(q_start, min(q_end, pump.max_flow_l_min), 140)
     if head_range_mmhg is None:
@@ -325,7 +339,12 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     ax.set_ylabel("pump head = pressure rise [mmHg]")
     ax.set_title("Flow is where the pump curve meets the circuit")
     if legend:
-        ax.legend(loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="0.8")
+        # Lower right, unless the set speed's pump curve runs low there
+        # (a slow pump): then upper right, where only grey curves run.
+        head_end = float(pump.head_mmhg(_pick(sweep.rpm, index), min(q_end, pump.max_flow_l_min)))
+        low_curve = head_end < head_range_mmhg[0] + 0.3 * (head_range_mmhg[1] - head_range_mmhg[0])
+        ax.legend(loc="upper right" if low_curve else "lower right", fontsize=7.5, frameon=True,
+                  framealpha=0.9, edgecolor="0.8")
     update_pump_and_system(a, sweep, index)
     return a
 
@@ -638,7 +657,7 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     fs, ps, pas = specs["french"], specs["venous_pressure_mmhg"], specs["arterial_pressure_mmhg"]
     corners = [sweep(f, pv, pa) for f in (fs.low, fs.high) for pv in (ps.low, ps.high) for pa in (pas.low, pas.high)]
     q_reached = max(float(np.max(c.flow_l_min)) for c in corners)
-    flow_axis = float(np.ceil(min(max(q_reached, 0.5), pump.max_flow_l_min) * 1.1 * 2.0) / 2.0)
+    flow_axis = _flow_axis_l_min(q_reached, pump)
     pressure_top = max(float(np.max(c.pre_oxygenator_pressure_mmhg)) for c in corners)
     pressure_low = max(min(float(np.min(c.drainage_pressure_mmhg)) for c in corners), _PRESSURE_FLOOR_MMHG)
     profile_range = (pressure_low - 20.0, pressure_top + 40.0)
