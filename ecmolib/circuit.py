@@ -712,9 +712,10 @@ class Cannula:
         r_cm = self.inner_diameter_mm / 20.0
         return math.pi * r_cm**2 * self.length_cm
 
-    def _drop(self, q, hb):
+    def _drop(self, q, mu_pa_s):
+        """Pressure drop [mmHg] at flow q [L/min] and viscosity mu_pa_s [Pa s] (unchecked)."""
         d = self.inner_diameter_mm * 1e-3
-        return (_poiseuille_mmhg(q, d, self.length_cm * 1e-2, _viscosity_pa_s(hb))
+        return (_poiseuille_mmhg(q, d, self.length_cm * 1e-2, mu_pa_s)
                 + self.loss_coefficient * _velocity_head_mmhg(q, d))
 
     def pressure_drop_mmhg(self, flow_l_min, *, hb_g_dl=12.0):
@@ -757,7 +758,7 @@ class Cannula:
         """
         q = _flow(flow_l_min)
         hb = _hb(hb_g_dl)
-        return result(self._drop(q, hb))
+        return result(self._drop(q, _viscosity_pa_s(hb)))
 
 
 @dataclass(frozen=True)
@@ -823,8 +824,9 @@ class Tubing:
         r_cm = self.inner_diameter_in * 2.54 / 2.0
         return math.pi * r_cm**2 * self.length_m * 100.0
 
-    def _drop(self, q, hb):
-        return _poiseuille_mmhg(q, self.inner_diameter_in * _M_PER_IN, self.length_m, _viscosity_pa_s(hb))
+    def _drop(self, q, mu_pa_s):
+        """Pressure drop [mmHg] at flow q [L/min] and viscosity mu_pa_s [Pa s] (unchecked)."""
+        return _poiseuille_mmhg(q, self.inner_diameter_in * _M_PER_IN, self.length_m, mu_pa_s)
 
     def pressure_drop_mmhg(self, flow_l_min, *, hb_g_dl=12.0):
         r"""Laminar pressure drop along the tubing [mmHg].
@@ -863,7 +865,7 @@ class Tubing:
         """
         q = _flow(flow_l_min)
         hb = _hb(hb_g_dl)
-        return result(self._drop(q, hb))
+        return result(self._drop(q, _viscosity_pa_s(hb)))
 
 
 # --------------------------------------------------------------------------
@@ -1192,16 +1194,16 @@ class OperatingPoint:
     within_oxygenator_rating: object
 
 
-def _oxy_drop(circuit, q, hb):
+def _oxy_drop(circuit, q, mu_pa_s):
     """Membrane-lung pressure drop at flow q [mmHg] (unchecked; signed with q)."""
-    return oxygenator._pressure_drop_mmhg(circuit.oxygenator, q, hb)
+    return oxygenator._pressure_drop_at_viscosity(circuit.oxygenator, q, mu_pa_s * 1.0e3)
 
 
-def _circuit_losses(circuit, q, hb):
-    """Sum of component pressure drops at flow q [mmHg] (unchecked)."""
-    return (circuit.drainage_cannula._drop(q, hb) + circuit.drainage_tubing._drop(q, hb)
-            + _oxy_drop(circuit, q, hb) + circuit.return_tubing._drop(q, hb)
-            + circuit.return_cannula._drop(q, hb))
+def _circuit_losses(circuit, q, mu_pa_s):
+    """Sum of component pressure drops at flow q [mmHg] and blood viscosity mu_pa_s [Pa s] (unchecked)."""
+    return (circuit.drainage_cannula._drop(q, mu_pa_s) + circuit.drainage_tubing._drop(q, mu_pa_s)
+            + _oxy_drop(circuit, q, mu_pa_s) + circuit.return_tubing._drop(q, mu_pa_s)
+            + circuit.return_cannula._drop(q, mu_pa_s))
 
 
 def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl=12.0):
@@ -1301,17 +1303,19 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     q_cap = 3.0 * pump.max_flow_l_min
     q_max = np.maximum((pv - pc) / rv, 0.0)
 
-    def loop(q, n_, pv_, pa_, hb_):
-        return pump._head(n_, q) - rv * q - _circuit_losses(circuit, q, hb_) - (pa_ - pv_)
+    mu = _viscosity_pa_s(hb)  # once: the viscosity does not change with the trial flows
+
+    def loop(q, n_, pv_, pa_, mu_):
+        return pump._head(n_, q) - rv * q - _circuit_losses(circuit, q, mu_) - (pa_ - pv_)
 
     zero = np.zeros_like(n)
-    f0 = loop(zero, n, pv, pa, hb)
+    f0 = loop(zero, n, pv, pa, mu)
     forward = f0 > 0.0
     backward = f0 < 0.0
     q_top = np.minimum(q_max, q_cap)
-    f_top = loop(q_top, n, pv, pa, hb)
+    f_top = loop(q_top, n, pv, pa, mu)
     suction = forward & (f_top > 0.0)
-    f_bottom = loop(-np.full_like(n, q_cap), n, pv, pa, hb)
+    f_bottom = loop(-np.full_like(n, q_cap), n, pv, pa, mu)
     if np.any((suction & (q_max > q_cap)) | (backward & (f_bottom < 0.0))):
         raise ValueError(
             f"rpm [rev/min] gives a flow beyond {q_cap:g} L/min (3 x the pump's rated flow) in one direction, "
@@ -1320,17 +1324,17 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     for solve, low, high in ((forward & ~suction, zero, q_top), (backward, -np.full_like(n, q_cap), zero)):
         if np.any(solve):
             res = elementwise.find_root(
-                loop, (low[solve], high[solve]), args=(n[solve], pv[solve], pa[solve], hb[solve]),
+                loop, (low[solve], high[solve]), args=(n[solve], pv[solve], pa[solve], mu[solve]),
                 tolerances={"xatol": 1e-9, "xrtol": 1e-12},
             )
             q[solve] = res.x
 
     head = pump._head(n, q)
-    d_rc = circuit.return_cannula._drop(q, hb)
-    d_rt = circuit.return_tubing._drop(q, hb)
-    d_oxy = _oxy_drop(circuit, q, hb)
-    d_dc = circuit.drainage_cannula._drop(q, hb)
-    d_dt = circuit.drainage_tubing._drop(q, hb)
+    d_rc = circuit.return_cannula._drop(q, mu)
+    d_rt = circuit.return_tubing._drop(q, mu)
+    d_oxy = _oxy_drop(circuit, q, mu)
+    d_dc = circuit.drainage_cannula._drop(q, mu)
+    d_dt = circuit.drainage_tubing._drop(q, mu)
     rgh = HYDROSTATIC_MMHG_PER_CM * circuit.pump_height_below_patient_cm
     post = pa + d_rc + d_rt + rgh
     pre = post + d_oxy

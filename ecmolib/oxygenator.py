@@ -1552,9 +1552,13 @@ def _pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c=37.0):
     (``hb_g_dl`` and ``temperature_c`` are still checked by
     :func:`ecmolib.blood.viscosity_mpa_s`).
     """
-    mu = blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c)
+    return _pressure_drop_at_viscosity(ox, q, blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c))
+
+
+def _pressure_drop_at_viscosity(ox, q, mu_mpa_s):
+    """Pressure drop [mmHg] at flow ``q`` [L/min] and blood viscosity ``mu_mpa_s`` [mPa s] (unchecked)."""
     mu_ref = blood.viscosity_mpa_s(ox.pressure_drop_reference_hb_g_dl)
-    dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu / mu_ref)
+    dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu_mpa_s / mu_ref)
     return dp / (1.0 - ox.clot_fraction)
 
 

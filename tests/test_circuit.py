@@ -248,7 +248,7 @@ def test_loop_balance_holds_when_flowing_backwards():
     q = float(p.flow_l_min)
     assert q < 0.0
     drops = (circuit.ADULT_VA.venous_resistance_mmhg_min_l * q
-             + circuit._circuit_losses(circuit.ADULT_VA, q, 10.0))
+             + circuit._circuit_losses(circuit.ADULT_VA, q, circuit._viscosity_pa_s(10.0)))
     assert float(p.pump_head_mmhg) == pytest.approx(drops + 75.0 - 5.0, abs=1e-6)
 
 
