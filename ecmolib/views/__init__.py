@@ -38,7 +38,13 @@ def _explorers():
     return found
 
 
+def _submodules():
+    return [info.name for info in pkgutil.iter_modules(__path__)]
+
+
 def __getattr__(name):
+    if name in _submodules():  # ``views.membrane_lung`` works without importing it first
+        return importlib.import_module(f"{__name__}.{name}")
     if name in _START_HERE:
         return getattr(importlib.import_module(f"{__name__}.start_here"), name)
     if name == "EXPLORERS":
@@ -50,4 +56,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*globals(), *_START_HERE, "EXPLORERS"])
+    return sorted({*globals(), *_START_HERE, "EXPLORERS", *_submodules()})
