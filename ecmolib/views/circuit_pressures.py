@@ -590,12 +590,19 @@ def draw_cannula_chart(ax, cannulae, *, hb_g_dl=12.0, flow_max_l_min=7.0, mark_f
 # --------------------------------------------------------------------------
 
 
+def _spec_around(label, units, low, high, value, step, fmt):
+    """A slider over [low, high], widened to whole steps so that it holds ``value``."""
+    low = min(low, step * np.floor(value / step))
+    high = max(high, step * np.ceil(value / step))
+    return SliderSpec(label, units, float(low), float(high), float(value), step, fmt)
+
+
 def _return_pressure_spec(circuit, value):
     if circuit.mode == "va":
         default = SCENARIO["arterial_pressure_mmhg"] if value is None else float(value)
-        return SliderSpec("mean arterial pressure", "mmHg", 30.0, 100.0, default, 5.0, ".0f")
+        return _spec_around("mean arterial pressure", "mmHg", 30.0, 100.0, default, 5.0, ".0f")
     default = SCENARIO["vv_return_pressure_mmhg"] if value is None else float(value)
-    return SliderSpec("right-atrial (return) pressure", "mmHg", 0.0, 20.0, default, 1.0, ".0f")
+    return _spec_around("right-atrial (return) pressure", "mmHg", 0.0, 20.0, default, 1.0, ".0f")
 
 
 def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=None, venous_pressure_mmhg=None,
@@ -607,7 +614,9 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     cannula size (0.6 to 1.2 times the preset's French size), venous
     reservoir (filling) pressure (2-15 mmHg: severe hypovolaemia to volume
     loaded) and the pressure at the return cannula tip (mean arterial
-    pressure 30-100 mmHg on VA; right-atrial pressure 0-20 mmHg on VV).
+    pressure 30-100 mmHg on VA; right-atrial pressure 0-20 mmHg on VV);
+    a pressure range widens to hold a starting value outside it, and the
+    starting speed is kept within the speed slider.
 
     Parameters
     ----------
@@ -633,11 +642,12 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     f0 = circuit.drainage_cannula.french
     pv0 = SCENARIO["venous_pressure_mmhg"] if venous_pressure_mmhg is None else float(venous_pressure_mmhg)
     rpm0 = min(3500.0, float(pump.rpm_max)) if rpm is None else 1500.0 + 50.0 * round((float(rpm) - 1500.0) / 50.0)
+    rpm0 = min(max(rpm0, 1500.0), float(pump.rpm_max))
     specs = {
         "rpm": SliderSpec("pump speed", "rpm", 1500.0, float(pump.rpm_max), rpm0, 50.0, ".0f"),
         "french": SliderSpec("drainage cannula", "Fr", float(max(4, round(0.6 * f0))),
                              float(min(40, round(1.2 * f0))), float(round(f0)), 1.0, ".0f"),
-        "venous_pressure_mmhg": SliderSpec("venous filling pressure", "mmHg", 2.0, 15.0, pv0, 0.5, ".1f"),
+        "venous_pressure_mmhg": _spec_around("venous filling pressure", "mmHg", 2.0, 15.0, pv0, 0.5, ".1f"),
         "arterial_pressure_mmhg": _return_pressure_spec(circuit, arterial_pressure_mmhg),
     }
     rs = specs["rpm"]
