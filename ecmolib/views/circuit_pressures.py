@@ -34,6 +34,7 @@ import functools
 import weakref
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 
 from ecmolib import _validation as _v
@@ -105,6 +106,7 @@ _SYSTEM_COLOR = "#2166ac"
 _LOSS_COLOR = "#4d4d4d"
 _SUCTION_COLOR = "#b2182b"
 _GREY = "0.7"
+_HALO = patheffects.withStroke(linewidth=2.5, foreground="white")
 
 # Pressures drawn in the profile and sweep panels are clipped to this floor
 # [mmHg] (the labels always show the true value): in deep suction the model's
@@ -318,8 +320,9 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         head = np.asarray(pump.head_mmhg(rpm, q_curve))
         ax.plot(q_curve, head, color=_GREY, lw=1.0, zorder=1)
         i = int(np.searchsorted(q_curve, 0.0))
+        # On a white halo, above the set speed's curve: readable where that curve runs close.
         ax.text(q_curve[i], head[i], f"{rpm:.0f} rpm", color="0.45", fontsize=7.5, va="bottom",
-                ha="left", clip_on=True)
+                ha="left", clip_on=True, zorder=3.5, path_effects=[_HALO])
     (a["pump_curve"],) = ax.plot([], [], color=_PUMP_COLOR, lw=2.5, zorder=3, label="pump curve at set speed")
     (a["system_curve"],) = ax.plot([], [], color=_SYSTEM_COLOR, lw=2.5, zorder=2,
                                    label="system curve (what the circuit needs)")
@@ -342,7 +345,7 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         # Lower right, unless the set speed's pump curve runs low there
         # (a slow pump): then upper right, where only grey curves run.
         head_end = float(pump.head_mmhg(_pick(sweep.rpm, index), min(q_end, pump.max_flow_l_min)))
-        low_curve = head_end < head_range_mmhg[0] + 0.3 * (head_range_mmhg[1] - head_range_mmhg[0])
+        low_curve = head_end < head_range_mmhg[0] + 0.25 * (head_range_mmhg[1] - head_range_mmhg[0])
         ax.legend(loc="upper right" if low_curve else "lower right", fontsize=7.5, frameon=True,
                   framealpha=0.9, edgecolor="0.8")
     update_pump_and_system(a, sweep, index)
