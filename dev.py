@@ -9,6 +9,12 @@
     python3 dev.py editions OUTDIR
                               write the student, instructor and site editions
                               of the lessons into OUTDIR
+    python3 dev.py scenario NOTEBOOK [--patient NEONATE|INFANT|CHILD|ADULT]
+                            [--variation LABEL] --out DIR
+                              write (and run) a lesson with another patient or
+                              one of its clinical variations into DIR, and
+                              report errors, stderr, nan or inf in its outputs
+                              (--list shows the lesson's variations)
 
 "Set up" creates ``.venv`` beside this file, installs the pinned environment
 from ``binder/requirements.txt`` (the same pins Binder uses) and ecmolib in
@@ -129,7 +135,13 @@ def editions(args: list[str]) -> int:
     return subprocess.call([str(py), str(ROOT / "tools" / "editions.py"), *args], cwd=ROOT)
 
 
-TASKS = {"lessons": lessons, "test": test, "execute": execute, "bench": bench, "editions": editions}
+def scenario(args: list[str]) -> int:
+    py = setup()
+    return subprocess.call([str(py), str(ROOT / "tools" / "scenario.py"), *args], cwd=ROOT)
+
+
+TASKS = {"lessons": lessons, "test": test, "execute": execute, "bench": bench, "editions": editions,
+         "scenario": scenario}
 
 
 def main(argv: list[str]) -> int:

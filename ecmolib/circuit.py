@@ -83,7 +83,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from scipy.optimize import elementwise, least_squares
+from scipy.optimize import brentq, elementwise, least_squares
 
 from ecmolib import blood, oxygenator, patients
 from ecmolib._validation import broadcast, checked, choice, result, scalar
@@ -98,6 +98,9 @@ __all__ = [
     "hemodilution",
     "prime_ml",
     "venous_return_resistance_mmhg_min_l",
+    "for_patient",
+    "speed_for_flow",
+    "speed_for_target_flow_rpm",
     "fit_head_curve",
     "pump_data",
     "cannula_data",
@@ -709,9 +712,10 @@ class Cannula:
         r_cm = self.inner_diameter_mm / 20.0
         return math.pi * r_cm**2 * self.length_cm
 
-    def _drop(self, q, hb):
+    def _drop(self, q, mu_pa_s):
+        """Pressure drop [mmHg] at flow q [L/min] and viscosity mu_pa_s [Pa s] (unchecked)."""
         d = self.inner_diameter_mm * 1e-3
-        return (_poiseuille_mmhg(q, d, self.length_cm * 1e-2, _viscosity_pa_s(hb))
+        return (_poiseuille_mmhg(q, d, self.length_cm * 1e-2, mu_pa_s)
                 + self.loss_coefficient * _velocity_head_mmhg(q, d))
 
     def pressure_drop_mmhg(self, flow_l_min, *, hb_g_dl=12.0):
@@ -754,7 +758,7 @@ class Cannula:
         """
         q = _flow(flow_l_min)
         hb = _hb(hb_g_dl)
-        return result(self._drop(q, hb))
+        return result(self._drop(q, _viscosity_pa_s(hb)))
 
 
 @dataclass(frozen=True)
@@ -820,8 +824,9 @@ class Tubing:
         r_cm = self.inner_diameter_in * 2.54 / 2.0
         return math.pi * r_cm**2 * self.length_m * 100.0
 
-    def _drop(self, q, hb):
-        return _poiseuille_mmhg(q, self.inner_diameter_in * _M_PER_IN, self.length_m, _viscosity_pa_s(hb))
+    def _drop(self, q, mu_pa_s):
+        """Pressure drop [mmHg] at flow q [L/min] and viscosity mu_pa_s [Pa s] (unchecked)."""
+        return _poiseuille_mmhg(q, self.inner_diameter_in * _M_PER_IN, self.length_m, mu_pa_s)
 
     def pressure_drop_mmhg(self, flow_l_min, *, hb_g_dl=12.0):
         r"""Laminar pressure drop along the tubing [mmHg].
@@ -860,7 +865,7 @@ class Tubing:
         """
         q = _flow(flow_l_min)
         hb = _hb(hb_g_dl)
-        return result(self._drop(q, hb))
+        return result(self._drop(q, _viscosity_pa_s(hb)))
 
 
 # --------------------------------------------------------------------------
@@ -1189,16 +1194,16 @@ class OperatingPoint:
     within_oxygenator_rating: object
 
 
-def _oxy_drop(circuit, q, hb):
+def _oxy_drop(circuit, q, mu_pa_s):
     """Membrane-lung pressure drop at flow q [mmHg] (unchecked; signed with q)."""
-    return oxygenator._pressure_drop_mmhg(circuit.oxygenator, q, hb)
+    return oxygenator._pressure_drop_at_viscosity(circuit.oxygenator, q, mu_pa_s * 1.0e3)
 
 
-def _circuit_losses(circuit, q, hb):
-    """Sum of component pressure drops at flow q [mmHg] (unchecked)."""
-    return (circuit.drainage_cannula._drop(q, hb) + circuit.drainage_tubing._drop(q, hb)
-            + _oxy_drop(circuit, q, hb) + circuit.return_tubing._drop(q, hb)
-            + circuit.return_cannula._drop(q, hb))
+def _circuit_losses(circuit, q, mu_pa_s):
+    """Sum of component pressure drops at flow q [mmHg] and blood viscosity mu_pa_s [Pa s] (unchecked)."""
+    return (circuit.drainage_cannula._drop(q, mu_pa_s) + circuit.drainage_tubing._drop(q, mu_pa_s)
+            + _oxy_drop(circuit, q, mu_pa_s) + circuit.return_tubing._drop(q, mu_pa_s)
+            + circuit.return_cannula._drop(q, mu_pa_s))
 
 
 def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl=12.0):
@@ -1298,17 +1303,19 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     q_cap = 3.0 * pump.max_flow_l_min
     q_max = np.maximum((pv - pc) / rv, 0.0)
 
-    def loop(q, n_, pv_, pa_, hb_):
-        return pump._head(n_, q) - rv * q - _circuit_losses(circuit, q, hb_) - (pa_ - pv_)
+    mu = _viscosity_pa_s(hb)  # once: the viscosity does not change with the trial flows
+
+    def loop(q, n_, pv_, pa_, mu_):
+        return pump._head(n_, q) - rv * q - _circuit_losses(circuit, q, mu_) - (pa_ - pv_)
 
     zero = np.zeros_like(n)
-    f0 = loop(zero, n, pv, pa, hb)
+    f0 = loop(zero, n, pv, pa, mu)
     forward = f0 > 0.0
     backward = f0 < 0.0
     q_top = np.minimum(q_max, q_cap)
-    f_top = loop(q_top, n, pv, pa, hb)
+    f_top = loop(q_top, n, pv, pa, mu)
     suction = forward & (f_top > 0.0)
-    f_bottom = loop(-np.full_like(n, q_cap), n, pv, pa, hb)
+    f_bottom = loop(-np.full_like(n, q_cap), n, pv, pa, mu)
     if np.any((suction & (q_max > q_cap)) | (backward & (f_bottom < 0.0))):
         raise ValueError(
             f"rpm [rev/min] gives a flow beyond {q_cap:g} L/min (3 x the pump's rated flow) in one direction, "
@@ -1317,17 +1324,17 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
     for solve, low, high in ((forward & ~suction, zero, q_top), (backward, -np.full_like(n, q_cap), zero)):
         if np.any(solve):
             res = elementwise.find_root(
-                loop, (low[solve], high[solve]), args=(n[solve], pv[solve], pa[solve], hb[solve]),
+                loop, (low[solve], high[solve]), args=(n[solve], pv[solve], pa[solve], mu[solve]),
                 tolerances={"xatol": 1e-9, "xrtol": 1e-12},
             )
             q[solve] = res.x
 
     head = pump._head(n, q)
-    d_rc = circuit.return_cannula._drop(q, hb)
-    d_rt = circuit.return_tubing._drop(q, hb)
-    d_oxy = _oxy_drop(circuit, q, hb)
-    d_dc = circuit.drainage_cannula._drop(q, hb)
-    d_dt = circuit.drainage_tubing._drop(q, hb)
+    d_rc = circuit.return_cannula._drop(q, mu)
+    d_rt = circuit.return_tubing._drop(q, mu)
+    d_oxy = _oxy_drop(circuit, q, mu)
+    d_dc = circuit.drainage_cannula._drop(q, mu)
+    d_dt = circuit.drainage_tubing._drop(q, mu)
     rgh = HYDROSTATIC_MMHG_PER_CM * circuit.pump_height_below_patient_cm
     post = pa + d_rc + d_rt + rgh
     pre = post + d_oxy
@@ -1422,3 +1429,319 @@ NEONATAL_VA = Circuit(
     mode="va",
     name="Neonatal VA (RIJ 12 Fr -> carotid 10 Fr)",
 )
+
+
+# --------------------------------------------------------------------------
+# A circuit for any patient
+# --------------------------------------------------------------------------
+# Sizing rules of this library, by weight band. The sizes are typical ones
+# of common practice (reviewed by Kohler et al. 2013); they are not a
+# published chart, and a team chooses by the vessels it finds (the ELSO
+# neonatal guideline, Wild et al. 2020, takes a cannula whose diameter is
+# about 80 % of the vessel's). Each row: upper weight limit [kg] (exclusive),
+# drainage French size, VA return (arterial) French size, VV return French
+# size (two-site VV) or the size of a double-lumen cannula (neck VV).
+
+#: Below this weight [kg] cannulation is in the neck: right internal jugular
+#: vein and right common carotid artery on VA (the neonatal standard, Wild
+#: et al. 2020), a double-lumen right-jugular cannula on VV. From this weight
+#: on, peripheral cannulation is femoral (venous drainage, arterial return
+#: on VA; jugular return on VV). Kurkluoglu et al. compared neck and groin
+#: cannulation "for patients over 15 kg", the weight above which the option
+#: of the groin exists; the threshold is an assumption of this library
+#: taken from that paper's population.
+NECK_CANNULATION_BELOW_KG = 15.0
+
+#: Below this weight [kg] the circuit uses 1/4-inch tubing, from it on
+#: 3/8-inch tubing. An assumption of this library (common neonatal and
+#: infant practice; 1/4-inch tubing keeps the prime small, and its
+#: Poiseuille drop stays below about 15 mmHg/m up to 1.5 L/min).
+QUARTER_INCH_TUBING_BELOW_KG = 10.0
+
+#: Share of a double-lumen cannula's inner cross-section taken by the
+#: drainage lumen (the rest returns). An assumption of this library.
+DOUBLE_LUMEN_DRAINAGE_SHARE = 0.6
+
+_SIZE_BANDS_KG = (
+    # up to kg, drainage Fr, VA return Fr, VV return (or double-lumen) Fr
+    (5.0, 12.0, 10.0, 13.0),
+    (10.0, 14.0, 10.0, 16.0),
+    (15.0, 17.0, 12.0, 19.0),
+    (25.0, 19.0, 14.0, 17.0),
+    (40.0, 21.0, 15.0, 19.0),
+    (60.0, 23.0, 17.0, 21.0),
+    (90.0, 25.0, 17.0, 21.0),
+    (math.inf, 27.0, 19.0, 23.0),
+)
+
+_GROUP_LABEL = {"neonate": "Neonatal", "infant": "Infant", "child": "Child", "adult": "Adult"}
+
+
+def _sizes(weight_kg):
+    for limit, drainage, va_return, vv_return in _SIZE_BANDS_KG:
+        if weight_kg < limit:
+            return drainage, va_return, vv_return
+    raise AssertionError("unreachable: the last band has no upper limit")
+
+
+def _round_lumen(name, inner_diameter_mm, length_cm, kind):
+    """A cannula whose round lumen has the given inner diameter (default wall)."""
+    french = 3.0 * (inner_diameter_mm + 2.0 * DEFAULT_WALL_THICKNESS_MM)
+    return Cannula(name, french, length_cm, kind)
+
+
+def _cannulae(patient, mode):
+    drainage_fr, va_fr, vv_fr = _sizes(patient.weight_kg)
+    neck = patient.weight_kg < NECK_CANNULATION_BELOW_KG
+    if mode == "va" and neck:
+        return (Cannula(f"RIJ venous {drainage_fr:g} Fr, 10 cm", drainage_fr, 10.0, "drainage"),
+                Cannula(f"carotid arterial {va_fr:g} Fr, 10 cm", va_fr, 10.0, "return"),
+                f"RIJ {drainage_fr:g} Fr -> carotid {va_fr:g} Fr")
+    if mode == "vv" and neck:
+        inner = vv_fr / 3.0 - 2.0 * DEFAULT_WALL_THICKNESS_MM
+        share = DOUBLE_LUMEN_DRAINAGE_SHARE
+        return (_round_lumen(f"double-lumen {vv_fr:g} Fr, drainage lumen, 10 cm",
+                             inner * math.sqrt(share), 10.0, "drainage"),
+                _round_lumen(f"double-lumen {vv_fr:g} Fr, return lumen, 10 cm",
+                             inner * math.sqrt(1.0 - share), 10.0, "return"),
+                f"RIJ double-lumen {vv_fr:g} Fr")
+    drainage_cm = 55.0 if patient.weight_kg >= 40.0 else 38.0
+    drainage = Cannula(f"femoral venous {drainage_fr:g} Fr, {drainage_cm:g} cm", drainage_fr, drainage_cm,
+                       "drainage")
+    if mode == "va":
+        return (drainage, Cannula(f"femoral arterial {va_fr:g} Fr, 18 cm", va_fr, 18.0, "return"),
+                f"femoral {drainage_fr:g} Fr -> femoral {va_fr:g} Fr")
+    return (drainage, Cannula(f"jugular return {vv_fr:g} Fr, 15 cm", vv_fr, 15.0, "return"),
+            f"femoral {drainage_fr:g} Fr -> jugular {vv_fr:g} Fr")
+
+
+def _tubing(patient):
+    if patient.weight_kg < QUARTER_INCH_TUBING_BELOW_KG:
+        return (Tubing(0.25, 1.0, "1/4 inch drainage line"), Tubing(0.25, 1.0, "1/4 inch return line"))
+    return (Tubing(0.375, 1.5, "3/8 inch drainage line"), Tubing(0.375, 1.5, "3/8 inch return line"))
+
+
+def for_patient(patient, mode="va") -> Circuit:
+    r"""An ECMO circuit sized for a patient.
+
+    Parts chosen by the patient's weight :math:`W` (rules of this library
+    after common practice; the constants below name each threshold):
+
+    * **Cannulation site.** :math:`W <` :data:`NECK_CANNULATION_BELOW_KG`
+      (15 kg): the neck. VA drains the right internal jugular vein and
+      returns to the right common carotid artery (the neonatal standard,
+      Wild et al. 2020); VV uses one double-lumen right-jugular cannula
+      (the neonatal and infant VV practice), modelled as two round lumens
+      sharing its bore, :data:`DOUBLE_LUMEN_DRAINAGE_SHARE` (60 %) of the
+      cross-section draining. From 15 kg on: femoral venous drainage, and
+      femoral arterial return on VA or jugular return on VV (Kurkluoglu et
+      al.: the groin becomes an option above 15 kg).
+    * **Cannula sizes** by weight band (typical sizes of common practice,
+      Kohler et al. 2013; not a chart):
+
+      ==============  ==========  ==========  =====================
+      weight [kg]     drainage    VA return   VV return (neck: DL)
+      ==============  ==========  ==========  =====================
+      < 5             12 Fr       10 Fr       13 Fr double-lumen
+      5-10            14 Fr       10 Fr       16 Fr double-lumen
+      10-15           17 Fr       12 Fr       19 Fr double-lumen
+      15-25           19 Fr       14 Fr       17 Fr
+      25-40           21 Fr       15 Fr       19 Fr
+      40-60           23 Fr       17 Fr       21 Fr
+      60-90           25 Fr       17 Fr       21 Fr
+      >= 90           27 Fr       19 Fr       23 Fr
+      ==============  ==========  ==========  =====================
+
+      Lengths (assumptions, typical values): neck cannulae 10 cm; femoral
+      drainage 38 cm below 40 kg, 55 cm (reaching the right atrium) from
+      40 kg; femoral arterial 18 cm; jugular return 15 cm.
+    * **Tubing**: 1/4 inch, 2 x 1.0 m, below
+      :data:`QUARTER_INCH_TUBING_BELOW_KG` (10 kg); 3/8 inch, 2 x 1.5 m,
+      from it on (assumptions).
+    * **Oxygenator**: :func:`ecmolib.oxygenator.for_patient` (the smallest
+      preset whose rated flow covers the ELSO target flow).
+    * **Pump**: :data:`CENTRIMAG` for every size (its pump head is used from
+      neonates to adults).
+    * **Venous resistance**: :func:`venous_return_resistance_mmhg_min_l`.
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+        The patient; its weight, age group and cardiac output are used.
+    mode : {"va", "vv"}
+        Veno-arterial or veno-venous. Default ``"va"``.
+
+    Returns
+    -------
+    Circuit
+        Equal to :data:`ADULT_VA`, :data:`ADULT_VV` and :data:`NEONATAL_VA`
+        for :data:`ecmolib.patients.ADULT` (VA, VV) and
+        :data:`ecmolib.patients.NEONATE` (VA).
+
+    Raises
+    ------
+    ValueError
+        If ``patient`` is not a :class:`ecmolib.patients.Patient` or ``mode``
+        is not ``"va"`` or ``"vv"``.
+
+    Notes
+    -----
+    Each circuit delivers the patient's ELSO target flow
+    (:func:`ecmolib.patients.target_ecmo_flow_l_min`) at an ordinary pump
+    speed (:func:`speed_for_target_flow_rpm`); the test suite checks this
+    from 2 to 120 kg. A double-lumen cannula's lumens are D-shaped; the
+    round lumens of equal area used here have a larger hydraulic diameter,
+    so the model underestimates their pressure drop.
+
+    Examples
+    --------
+    >>> from ecmolib import circuit, patients
+    >>> circuit.for_patient(patients.ADULT, "va") == circuit.ADULT_VA
+    True
+    >>> circuit.for_patient(patients.CHILD, "va").name
+    'Child VA (femoral 19 Fr -> femoral 14 Fr)'
+    >>> circuit.for_patient(patients.INFANT, "vv").name
+    'Infant VV (RIJ double-lumen 16 Fr)'
+
+    References
+    ----------
+    .. [1] Kohler K, Valchanov K, Nias G, Vuylsteke A. ECMO cannula review.
+       Perfusion 2013;28(2):114-124. doi:10.1177/0267659112468014
+    .. [2] Wild KT, Rintoul N, Kattan J, Gray B. Extracorporeal Life Support
+       Organization (ELSO): guidelines for neonatal respiratory failure.
+       ASAIO J 2020;66(5):463-470. doi:10.1097/MAT.0000000000001153
+    .. [3] Kurkluoglu M, Hynes CF, Alfares FA, El-Sayed Ahmed MM, Peer SM,
+       Zurakowski D, Jonas RA, Nath DS. Choice of peripheral venoarterial
+       extra-corporeal membrane oxygenation cannulation site in patients
+       above 15 kilograms. (Journal and DOI not verified for this release.)
+    """
+    patients._checked(patient)
+    choice("mode", mode, _MODES)
+    drainage, ret, label = _cannulae(patient, mode)
+    drainage_tubing, return_tubing = _tubing(patient)
+    return Circuit(
+        pump=CENTRIMAG,
+        drainage_cannula=drainage,
+        return_cannula=ret,
+        drainage_tubing=drainage_tubing,
+        return_tubing=return_tubing,
+        oxygenator=oxygenator.for_patient(patient, mode),
+        venous_resistance_mmhg_min_l=venous_return_resistance_mmhg_min_l(patient),
+        mode=mode,
+        name=f"{_GROUP_LABEL[patient.age_group]} {mode.upper()} ({label})",
+    )
+
+
+def speed_for_flow(circuit, flow_l_min, *, venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl=12.0):
+    r"""Pump speed [rev/min] at which ``circuit`` delivers ``flow_l_min``.
+
+    Solves :math:`Q(N) = Q_\mathrm{wanted}` for the speed :math:`N`, with
+    :math:`Q(N)` from :func:`operating_point`, by
+    :func:`scipy.optimize.brentq` (the flow rises monotonically with speed
+    up to the venous limit).
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit.
+    flow_l_min : float
+        Wanted flow [L/min]; valid (0, 15].
+    venous_pressure_mmhg, arterial_pressure_mmhg : float
+        As in :func:`operating_point` [mmHg]; valid [-50, 300].
+    hb_g_dl : float, optional
+        Haemoglobin [g/dL] (blood viscosity); valid (0, 25]. Default 12.
+
+    Returns
+    -------
+    float or None
+        The speed [rev/min], or ``None`` if no speed up to the pump's
+        maximum delivers that flow (the cannula, the vein or the pump
+        cannot).
+
+    Raises
+    ------
+    ValueError
+        If ``circuit`` is not a Circuit or a number is out of range.
+
+    Examples
+    --------
+    >>> from ecmolib import circuit
+    >>> round(circuit.speed_for_flow(circuit.ADULT_VA, 4.29, venous_pressure_mmhg=10.0,
+    ...                              arterial_pressure_mmhg=70.0, hb_g_dl=14.0), -1)
+    3500.0
+    """
+    if not isinstance(circuit, Circuit):
+        raise ValueError(f"circuit must be an ecmolib.circuit.Circuit; got {type(circuit).__name__}")
+    target = scalar("flow_l_min", flow_l_min, "L/min", 0.0, _FLOW_MAX_L_MIN, low_inclusive=False)
+    kw = {"venous_pressure_mmhg": scalar("venous_pressure_mmhg", venous_pressure_mmhg, "mmHg",
+                                         *_PRESSURE_RANGE_MMHG),
+          "arterial_pressure_mmhg": scalar("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg",
+                                           *_PRESSURE_RANGE_MMHG),
+          "hb_g_dl": scalar("hb_g_dl", hb_g_dl, "g/dL", 0.0, blood._HB_MAX, low_inclusive=False)}
+
+    def excess(rpm):
+        return float(operating_point(circuit, rpm, **kw).flow_l_min) - target
+
+    top = float(circuit.pump.rpm_max)
+    if excess(top) < 0.0:
+        return None
+    return float(brentq(excess, 0.0, top, xtol=0.01))
+
+
+#: Pump speeds are rounded up to this step [rev/min] by
+#: :func:`speed_for_target_flow_rpm` (the resolution a team sets a speed to).
+SPEED_STEP_RPM = 100.0
+
+
+def speed_for_target_flow_rpm(circuit, patient, *, venous_pressure_mmhg, arterial_pressure_mmhg):
+    r"""The pump speed that gives the patient's target flow, rounded up to 100 rev/min.
+
+    .. math::
+
+        N = 100 \left\lceil \frac{N^*}{100} \right\rceil, \qquad
+        Q(N^*) = Q_\mathrm{ELSO}(\text{patient}, \text{circuit mode})
+
+    with :math:`Q(N)` from :func:`operating_point` at the patient's
+    haemoglobin and :math:`Q_\mathrm{ELSO}` from
+    :func:`ecmolib.patients.target_ecmo_flow_l_min`. Rounding up gives at
+    least the target flow.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        The circuit (its ``mode`` selects the ELSO flow band).
+    patient : ecmolib.patients.Patient
+        The patient (target flow and haemoglobin).
+    venous_pressure_mmhg, arterial_pressure_mmhg : float
+        As in :func:`operating_point` [mmHg]; valid [-50, 300].
+
+    Returns
+    -------
+    float
+        Pump speed [rev/min], at most the pump's maximum.
+
+    Raises
+    ------
+    ValueError
+        If an argument is invalid, or no speed up to the pump's maximum
+        delivers the target flow (a circuit too small for the patient).
+
+    Examples
+    --------
+    >>> from ecmolib import circuit, patients
+    >>> circuit.speed_for_target_flow_rpm(circuit.ADULT_VA, patients.ADULT,
+    ...                                   venous_pressure_mmhg=10.0, arterial_pressure_mmhg=70.0)
+    3500.0
+    """
+    if not isinstance(circuit, Circuit):
+        raise ValueError(f"circuit must be an ecmolib.circuit.Circuit; got {type(circuit).__name__}")
+    patients._checked(patient)
+    target = patients.target_ecmo_flow_l_min(patient, circuit.mode)
+    rpm = speed_for_flow(circuit, target, venous_pressure_mmhg=venous_pressure_mmhg,
+                         arterial_pressure_mmhg=arterial_pressure_mmhg, hb_g_dl=patient.hb_g_dl)
+    if rpm is None:
+        raise ValueError(
+            f"circuit {circuit.name!r} cannot deliver the target flow of {patient.name} "
+            f"({target:.2f} L/min) at any pump speed up to {circuit.pump.rpm_max:g} rev/min; "
+            "choose a larger circuit (circuit.for_patient) or other pressures")
+    return float(min(SPEED_STEP_RPM * math.ceil(rpm / SPEED_STEP_RPM - 1e-9), circuit.pump.rpm_max))

@@ -776,11 +776,3 @@ def _solve_balances(evaluate, x0, lower, upper, scale):
     done |= near
     return x_at, aux_out, ~done | given_up, f_last
 
-
-def _default_oxygenator(patient, mode):
-    """Smallest preset whose rated flow covers the ELSO full-support flow."""
-    target = patients.target_ecmo_flow_l_min(patient, mode)
-    for ox in (oxygenator.NEONATAL, oxygenator.PAEDIATRIC, oxygenator.ADULT):
-        if ox.rated_flow_l_min >= target:
-            return ox
-    return oxygenator.ADULT

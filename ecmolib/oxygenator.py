@@ -93,7 +93,7 @@ from functools import cache
 import numpy as np
 from scipy.optimize import brentq, elementwise, newton
 
-from ecmolib import blood
+from ecmolib import blood, patients
 from ecmolib._validation import broadcast, checked, result, scalar
 
 __all__ = [
@@ -118,6 +118,7 @@ __all__ = [
     "co2_conductance_ml_min_mmhg",
     "rated_flow_inlet",
     "device_shunt_fraction",
+    "for_patient",
 ]
 
 # --------------------------------------------------------------------------
@@ -493,6 +494,60 @@ NEONATAL = Oxygenator(
     co2_reference_pco2_mmhg=45.0,
     co2_reference_membrane_area_m2=0.4,
 )
+
+
+def for_patient(patient, mode="vv") -> Oxygenator:
+    r"""The oxygenator preset for a patient's size.
+
+    The smallest of :data:`NEONATAL`, :data:`PAEDIATRIC` and :data:`ADULT`
+    whose rated flow covers the patient's typical ELSO full-support flow
+    (:func:`ecmolib.patients.target_ecmo_flow_l_min`):
+
+    .. math:: Q_{rated} \ge Q_{ELSO}(\text{patient}, \text{mode})
+
+    so that full support runs at or below rated flow (the flow at which the
+    device still delivers 95 % saturated blood); :data:`ADULT` when even its
+    rated flow is exceeded. A rule of this library, not a published
+    selection chart.
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+        The patient (weight and age group set the target flow).
+    mode : {"vv", "va"}
+        ECMO mode (selects the ELSO flow band). Default ``"vv"``.
+
+    Returns
+    -------
+    Oxygenator
+        One of the presets of this module.
+
+    Raises
+    ------
+    ValueError
+        If ``patient`` is not a :class:`ecmolib.patients.Patient` or ``mode``
+        is not ``"vv"`` or ``"va"``.
+
+    Examples
+    --------
+    >>> from ecmolib import oxygenator, patients
+    >>> oxygenator.for_patient(patients.ADULT).name
+    'QUADROX-iD Adult (Maquet/Getinge)'
+    >>> oxygenator.for_patient(patients.CHILD, "va").name
+    'QUADROX-iD Pediatric (Maquet/Getinge)'
+    >>> oxygenator.for_patient(patients.NEONATE).name
+    'QUADROX-i Neonatal (Maquet/Getinge)'
+
+    References
+    ----------
+    .. [1] ELSO General Guidelines for all ECLS Cases, v1.4, 2017 (flows per
+       kg; see :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN`).
+    """
+    target = patients.target_ecmo_flow_l_min(patient, mode)
+    for ox in (NEONATAL, PAEDIATRIC, ADULT):
+        if ox.rated_flow_l_min >= target:
+            return ox
+    return ADULT
 
 
 # --------------------------------------------------------------------------
@@ -1524,9 +1579,13 @@ def _pressure_drop_mmhg(ox, q, hb_g_dl, temperature_c=37.0):
     (``hb_g_dl`` and ``temperature_c`` are still checked by
     :func:`ecmolib.blood.viscosity_mpa_s`).
     """
-    mu = blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c)
+    return _pressure_drop_at_viscosity(ox, q, blood.viscosity_mpa_s(hb_g_dl, temperature_c=temperature_c))
+
+
+def _pressure_drop_at_viscosity(ox, q, mu_mpa_s):
+    """Pressure drop [mmHg] at flow ``q`` [L/min] and blood viscosity ``mu_mpa_s`` [mPa s] (unchecked)."""
     mu_ref = blood.viscosity_mpa_s(ox.pressure_drop_reference_hb_g_dl)
-    dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu / mu_ref)
+    dp = ox.pressure_drop_reference_mmhg * (q / ox.pressure_drop_reference_flow_l_min) * (mu_mpa_s / mu_ref)
     return dp / (1.0 - ox.clot_fraction)
 
 

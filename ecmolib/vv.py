@@ -360,7 +360,7 @@ def recirculation_fraction(pre_so2, post_so2, venous_so2):
 
 
 def default_oxygenator(patient, mode="vv") -> _oxy.Oxygenator:
-    r"""The oxygenator preset chosen by patient size.
+    r"""The oxygenator preset chosen by patient size (:func:`ecmolib.oxygenator.for_patient`).
 
     The smallest of :data:`ecmolib.oxygenator.NEONATAL`,
     :data:`~ecmolib.oxygenator.PAEDIATRIC` and :data:`~ecmolib.oxygenator.ADULT`
@@ -404,7 +404,7 @@ def default_oxygenator(patient, mode="vv") -> _oxy.Oxygenator:
     .. [1] ELSO General Guidelines for all ECLS Cases, v1.4, 2017 (flows per
        kg; see :data:`ecmolib.patients.ELSO_FLOW_ML_KG_MIN`).
     """
-    return lungs._default_oxygenator(patients._checked(patient), mode)
+    return _oxy.for_patient(patients._checked(patient), mode)
 
 
 # --------------------------------------------------------------------------

@@ -248,7 +248,7 @@ def test_loop_balance_holds_when_flowing_backwards():
     q = float(p.flow_l_min)
     assert q < 0.0
     drops = (circuit.ADULT_VA.venous_resistance_mmhg_min_l * q
-             + circuit._circuit_losses(circuit.ADULT_VA, q, 10.0))
+             + circuit._circuit_losses(circuit.ADULT_VA, q, circuit._viscosity_pa_s(10.0)))
     assert float(p.pump_head_mmhg) == pytest.approx(drops + 75.0 - 5.0, abs=1e-6)
 
 
@@ -589,3 +589,89 @@ def test_patient_and_circuit_type_checks():
     _raises(lambda: circuit.hemodilution({"hb_g_dl": 12}, 300.0), "patient")
     _raises(lambda: circuit.venous_return_resistance_mmhg_min_l(None), "patient")
     _raises(lambda: circuit.prime_ml(ADULT_VA.pump), "circuit")
+
+
+# --------------------------------------------------------------------------
+# A circuit for any patient
+# --------------------------------------------------------------------------
+
+# The pressures of the lessons' teaching scenario: venous filling 10 mmHg;
+# mean arterial pressure 70 mmHg on VA, right-atrial pressure 5 mmHg on VV.
+_RETURN_PRESSURE_MMHG = {"va": 70.0, "vv": 5.0}
+
+
+@pytest.mark.parametrize("patient, mode, preset", [
+    (patients.ADULT, "va", ADULT_VA),
+    (patients.ADULT, "vv", ADULT_VV),
+    (patients.NEONATE, "va", NEONATAL_VA),
+])
+def test_for_patient_gives_the_presets(patient, mode, preset):
+    assert circuit.for_patient(patient, mode) == preset
+
+
+@pytest.mark.parametrize("mode", ["va", "vv"])
+def test_for_patient_oxygenator_is_the_patients(mode):
+    for p in (patients.NEONATE, patients.INFANT, patients.CHILD, patients.ADULT):
+        assert circuit.for_patient(p, mode).oxygenator == oxygenator.for_patient(p, mode)
+
+
+def test_neck_cannulation_for_small_patients_femoral_for_larger():
+    assert circuit.for_patient(patients.INFANT, "va").drainage_cannula.name.startswith("RIJ")
+    assert circuit.for_patient(patients.INFANT, "va").return_cannula.name.startswith("carotid")
+    assert circuit.for_patient(patients.NEONATE, "vv").drainage_cannula.name.startswith("double-lumen")
+    assert circuit.for_patient(patients.CHILD, "va").drainage_cannula.name.startswith("femoral")
+    assert circuit.for_patient(patients.NEONATE, "va").drainage_tubing.inner_diameter_in == 0.25
+    assert circuit.for_patient(patients.CHILD, "va").drainage_tubing.inner_diameter_in == 0.375
+
+
+def test_double_lumen_lumens_share_the_bore():
+    c = circuit.for_patient(patients.NEONATE, "vv")
+    bore = 13.0 / 3.0 - 2.0 * circuit.DEFAULT_WALL_THICKNESS_MM
+    area = c.drainage_cannula.inner_diameter_mm**2 + c.return_cannula.inner_diameter_mm**2
+    assert math.isclose(area, bore**2, rel_tol=1e-12)
+    assert c.drainage_cannula.inner_diameter_mm > c.return_cannula.inner_diameter_mm
+
+
+@pytest.mark.parametrize("mode", ["va", "vv"])
+@settings(max_examples=40, deadline=None)
+@given(weight=st.floats(2.0, 120.0))
+def test_for_patient_delivers_the_target_flow_at_an_ordinary_speed(mode, weight):
+    # "Ordinary": 1000-4500 rev/min (CentriMag runs to 5500), no venous
+    # collapse, drainage pressure not below -100 mmHg (the inlet pressures
+    # that caused blood trauma in Pedersen et al. 1997 were -50 to -100).
+    p = patients.for_weight(weight)
+    c = circuit.for_patient(p, mode)
+    kw = {"venous_pressure_mmhg": 10.0, "arterial_pressure_mmhg": _RETURN_PRESSURE_MMHG[mode]}
+    rpm = circuit.speed_for_target_flow_rpm(c, p, **kw)
+    point = circuit.operating_point(c, rpm, hb_g_dl=p.hb_g_dl, **kw)
+    target = patients.target_ecmo_flow_l_min(p, mode)
+    assert 1000.0 <= rpm <= 4500.0
+    assert not point.suction
+    assert point.drainage_pressure_mmhg >= -100.0
+    # Rounded up to 100 rev/min: at least the target, and 100 rev/min less
+    # would not reach it.
+    below = circuit.operating_point(c, rpm - circuit.SPEED_STEP_RPM, hb_g_dl=p.hb_g_dl, **kw)
+    assert below.flow_l_min < target <= point.flow_l_min
+
+
+def test_speed_for_flow_inverts_the_operating_point():
+    rpm = circuit.speed_for_flow(ADULT_VA, 3.0, venous_pressure_mmhg=10.0, arterial_pressure_mmhg=70.0)
+    assert math.isclose(float(op(ADULT_VA, rpm).flow_l_min), 3.0, abs_tol=1e-4)
+    assert circuit.speed_for_flow(ADULT_VA, 9.0, venous_pressure_mmhg=10.0, arterial_pressure_mmhg=70.0) is None
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: circuit.for_patient("adult", "va"), "patient"),
+    (lambda: circuit.for_patient(patients.ADULT, "av"), "mode"),
+    (lambda: circuit.speed_for_flow(ADULT_VA, -1.0, venous_pressure_mmhg=10.0, arterial_pressure_mmhg=70.0),
+     "flow_l_min"),
+    (lambda: circuit.speed_for_flow(ADULT_VA, 3.0, venous_pressure_mmhg=float("nan"),
+                                    arterial_pressure_mmhg=70.0), "venous_pressure_mmhg"),
+    (lambda: circuit.speed_for_target_flow_rpm(NEONATAL_VA, patients.ADULT, venous_pressure_mmhg=10.0,
+                                               arterial_pressure_mmhg=70.0), "target flow"),
+    (lambda: circuit.speed_for_target_flow_rpm("circuit", patients.ADULT, venous_pressure_mmhg=10.0,
+                                               arterial_pressure_mmhg=70.0), "circuit"),
+])
+def test_for_patient_and_speeds_reject_bad_input(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -45,3 +45,15 @@ def test_ctrl_c_stops_the_lessons_cleanly(tmp_path):
     assert "Traceback" not in out
     assert "JupyterLab stopped" in out
     assert not any(runtime.glob("jpserver-*")), "stale runtime files left behind"
+
+
+def test_every_task_is_in_the_usage_text(capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    assert dev.main([]) == 2
+    usage = capsys.readouterr().out
+    for task in dev.TASKS:
+        assert f"python3 dev.py {task}" in usage

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from ecmolib import blood, oxygenator
+from ecmolib import blood, oxygenator, patients
 from ecmolib.blood import BloodGas
 from ecmolib.oxygenator import (
     ADULT,
@@ -759,3 +759,21 @@ class TestBadInput:
         names = {f.name for f in dataclasses.fields(Oxygenator)}
         assert {"name", "rated_flow_l_min", "membrane_area_m2", "prime_ml", "health",
                 "max_blood_flow_l_min"} <= names
+
+
+@pytest.mark.parametrize("mode", ["vv", "va"])
+def test_for_patient_is_the_smallest_device_rated_for_the_target_flow(mode):
+    for p in (patients.NEONATE, patients.INFANT, patients.CHILD, patients.ADULT):
+        chosen = oxygenator.for_patient(p, mode)
+        target = patients.target_ecmo_flow_l_min(p, mode)
+        assert chosen.rated_flow_l_min >= target
+        smaller = [ox for ox in (oxygenator.NEONATAL, oxygenator.PAEDIATRIC, oxygenator.ADULT)
+                   if ox.rated_flow_l_min < chosen.rated_flow_l_min]
+        assert all(ox.rated_flow_l_min < target for ox in smaller)
+
+
+def test_for_patient_rejects_bad_input():
+    with pytest.raises(ValueError, match="patient"):
+        oxygenator.for_patient("adult")
+    with pytest.raises(ValueError, match="mode"):
+        oxygenator.for_patient(patients.ADULT, "ecmo")

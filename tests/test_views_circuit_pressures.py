@@ -117,3 +117,26 @@ def test_drainage_variant_rejects_bad_french(bad):
 def test_speed_for_flow_rejects_bad_flow(bad):
     with pytest.raises(ValueError, match=r"flow_l_min \[L/min\]"):
         cp.speed_for_flow(circuit.ADULT_VA, bad, **ADULT)
+
+
+def test_lesson_imports_load_no_other_lessons_models():
+    # Lesson 03's imports must not load lesson 04's VV model and numba
+    # (about 100 MB of kernel memory the lesson never uses).
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from ecmolib import circuit, patients, plotting\n"
+            "from ecmolib.views import circuit_pressures, scenario\n"
+            "print(sorted(m for m in ('numba', 'ecmolib.vv', 'ecmolib.views.vv_ecmo') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_explorer_sliders_hold_a_scenario_outside_their_usual_range():
+    explorer = cp.circuit_explorer(patients.NEONATE, circuit.NEONATAL_VA, rpm=1000.0,
+                                   venous_pressure_mmhg=18.0, arterial_pressure_mmhg=25.0)
+    specs = explorer.specs
+    assert specs["rpm"].low <= specs["rpm"].value == 1500.0
+    assert specs["venous_pressure_mmhg"].high >= 18.0 == specs["venous_pressure_mmhg"].value
+    assert specs["arterial_pressure_mmhg"].low <= 25.0 == specs["arterial_pressure_mmhg"].value

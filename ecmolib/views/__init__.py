@@ -22,17 +22,38 @@ lesson.
 import importlib
 import pkgutil
 
-from ecmolib.views.start_here import (  # noqa: F401
-    CircuitScene,
-    draw_va_circuit,
-    va_circuit_explorer,
-    va_circuit_scene,
-)
+# Names loaded on first use (PEP 562), so that a lesson importing only its
+# own view module does not load every other lesson's models (lesson 03 would
+# otherwise load numba through lesson 04's VV model: about 100 MB of kernel
+# memory it never uses).
+_START_HERE = ("CircuitScene", "draw_va_circuit", "va_circuit_explorer", "va_circuit_scene")
 
-#: Every explorer factory of every lesson, by "NN name", each callable with
-#: no arguments (the lesson's default scenario).
-EXPLORERS = {}
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    _module = importlib.import_module(f"{__name__}.{_info.name}")
-    EXPLORERS.update(getattr(_module, "EXPLORERS", {}))
-del _info, _module
+
+def _explorers():
+    """Every explorer factory of every lesson, by "NN name" (imports every view module)."""
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.update(getattr(module, "EXPLORERS", {}))
+    return found
+
+
+def _submodules():
+    return [info.name for info in pkgutil.iter_modules(__path__)]
+
+
+def __getattr__(name):
+    if name in _submodules():  # ``views.membrane_lung`` works without importing it first
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _START_HERE:
+        return getattr(importlib.import_module(f"{__name__}.start_here"), name)
+    if name == "EXPLORERS":
+        #: Every explorer factory of every lesson, by "NN name", each callable
+        #: with no arguments (the lesson's default scenario).
+        globals()["EXPLORERS"] = explorers = _explorers()
+        return explorers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_START_HERE, "EXPLORERS", *_submodules()})

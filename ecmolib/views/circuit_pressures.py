@@ -34,8 +34,8 @@ import functools
 import weakref
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
-from scipy.optimize import brentq
 
 from ecmolib import _validation as _v
 from ecmolib import circuit as _circuit
@@ -106,6 +106,7 @@ _SYSTEM_COLOR = "#2166ac"
 _LOSS_COLOR = "#4d4d4d"
 _SUCTION_COLOR = "#b2182b"
 _GREY = "0.7"
+_HALO = patheffects.withStroke(linewidth=2.5, foreground="white")
 
 # Pressures drawn in the profile and sweep panels are clipped to this floor
 # [mmHg] (the labels always show the true value): in deep suction the model's
@@ -223,45 +224,25 @@ def pressure_profile(point, index=None):
     }
 
 
-def speed_for_flow(circuit, flow_l_min, *, venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl=12.0):
-    """Pump speed [rev/min] at which ``circuit`` delivers ``flow_l_min``.
-
-    Solves ``operating_point(circuit, rpm, ...).flow_l_min = flow_l_min``
-    for rpm with :func:`scipy.optimize.brentq` (flow rises monotonically
-    with speed until the venous limit).
-
-    Parameters
-    ----------
-    circuit : ecmolib.circuit.Circuit
-    flow_l_min : float
-        Wanted flow [L/min]; valid (0, 15].
-    venous_pressure_mmhg, arterial_pressure_mmhg, hb_g_dl : float
-        As in :func:`ecmolib.circuit.operating_point`.
-
-    Returns
-    -------
-    float or None
-        The speed [rev/min], or ``None`` if no speed up to the pump's
-        maximum delivers that flow (the cannula, the vein or the pump
-        cannot).
-    """
-    target = _v.scalar("flow_l_min", flow_l_min, "L/min", 0.0, 15.0, low_inclusive=False)
-    kw = {"venous_pressure_mmhg": _v.scalar("venous_pressure_mmhg", venous_pressure_mmhg, "mmHg"),
-          "arterial_pressure_mmhg": _v.scalar("arterial_pressure_mmhg", arterial_pressure_mmhg, "mmHg"),
-          "hb_g_dl": _v.scalar("hb_g_dl", hb_g_dl, "g/dL")}
-
-    def excess(rpm):
-        return float(_circuit.operating_point(circuit, rpm, **kw).flow_l_min) - target
-
-    top = float(circuit.pump.rpm_max)
-    if excess(top) < 0.0:
-        return None
-    return float(brentq(excess, 0.0, top, xtol=0.01))
+#: Pump speed [rev/min] at which a circuit delivers a flow (``None`` if no
+#: speed can): :func:`ecmolib.circuit.speed_for_flow`, kept here under its
+#: earlier name for the lesson.
+speed_for_flow = _circuit.speed_for_flow
 
 
 # --------------------------------------------------------------------------
 # Pictures
 # --------------------------------------------------------------------------
+
+
+def _flow_axis_l_min(flow_reached_l_min, pump):
+    """Top of a flow axis [L/min]: 10 % above the highest flow shown, rounded up to 0.5 L/min.
+
+    At least 0.5 L/min and at most the pump's ``max_flow_l_min`` (before
+    the 10 %); used for every flow axis of this module's pictures.
+    """
+    q = min(max(float(flow_reached_l_min), 0.5), pump.max_flow_l_min)
+    return float(np.ceil(q * 1.1 * 2.0) / 2.0)
 
 
 def _system_curve(sweep):
@@ -309,8 +290,9 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     pump_curve_rpm : sequence of float
         Speeds of the grey background curves [rev/min].
     flow_max_l_min : float, optional
-        Right end of the flow axis [L/min]. Default: the pump's
-        ``max_flow_l_min``.
+        Right end of the flow axis [L/min]. Default: from the highest flow
+        of ``sweep`` and its venous-return limit (:func:`_flow_axis_l_min`),
+        so that a neonate's circuit fills the axis as an adult's does.
     head_range_mmhg : (float, float), optional
         Pressure-axis range [mmHg]. Default: 0 to the shut-off head at the
         pump's maximum speed.
@@ -323,7 +305,10 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         Artists; pass them to :func:`update_pump_and_system`.
     """
     pump = circuit.pump
-    q_end = float(flow_max_l_min) if flow_max_l_min is not None else pump.max_flow_l_min
+    if flow_max_l_min is None:
+        reached = max(float(np.max(sweep.flow_l_min)), float(np.max(sweep.max_drainage_flow_l_min)))
+        flow_max_l_min = _flow_axis_l_min(reached, pump)
+    q_end = float(flow_max_l_min)
     q_start = -_BACKFLOW_AXIS_SHARE * q_end
     q_curve = np.linspace(q_start, min(q_end, pump.max_flow_l_min), 140)
     if head_range_mmhg is None:
@@ -335,8 +320,9 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         head = np.asarray(pump.head_mmhg(rpm, q_curve))
         ax.plot(q_curve, head, color=_GREY, lw=1.0, zorder=1)
         i = int(np.searchsorted(q_curve, 0.0))
+        # On a white halo, above the set speed's curve: readable where that curve runs close.
         ax.text(q_curve[i], head[i], f"{rpm:.0f} rpm", color="0.45", fontsize=7.5, va="bottom",
-                ha="left", clip_on=True)
+                ha="left", clip_on=True, zorder=3.5, path_effects=[_HALO])
     (a["pump_curve"],) = ax.plot([], [], color=_PUMP_COLOR, lw=2.5, zorder=3, label="pump curve at set speed")
     (a["system_curve"],) = ax.plot([], [], color=_SYSTEM_COLOR, lw=2.5, zorder=2,
                                    label="system curve (what the circuit needs)")
@@ -356,7 +342,12 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
     ax.set_ylabel("pump head = pressure rise [mmHg]")
     ax.set_title("Flow is where the pump curve meets the circuit")
     if legend:
-        ax.legend(loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="0.8")
+        # Lower right, unless the set speed's pump curve runs low there
+        # (a slow pump): then upper right, where only grey curves run.
+        head_end = float(pump.head_mmhg(_pick(sweep.rpm, index), min(q_end, pump.max_flow_l_min)))
+        low_curve = head_end < head_range_mmhg[0] + 0.25 * (head_range_mmhg[1] - head_range_mmhg[0])
+        ax.legend(loc="upper right" if low_curve else "lower right", fontsize=7.5, frameon=True,
+                  framealpha=0.9, edgecolor="0.8")
     update_pump_and_system(a, sweep, index)
     return a
 
@@ -602,12 +593,19 @@ def draw_cannula_chart(ax, cannulae, *, hb_g_dl=12.0, flow_max_l_min=7.0, mark_f
 # --------------------------------------------------------------------------
 
 
+def _spec_around(label, units, low, high, value, step, fmt):
+    """A slider over [low, high], widened to whole steps so that it holds ``value``."""
+    low = min(low, step * np.floor(value / step))
+    high = max(high, step * np.ceil(value / step))
+    return SliderSpec(label, units, float(low), float(high), float(value), step, fmt)
+
+
 def _return_pressure_spec(circuit, value):
     if circuit.mode == "va":
         default = SCENARIO["arterial_pressure_mmhg"] if value is None else float(value)
-        return SliderSpec("mean arterial pressure", "mmHg", 30.0, 100.0, default, 5.0, ".0f")
+        return _spec_around("mean arterial pressure", "mmHg", 30.0, 100.0, default, 5.0, ".0f")
     default = SCENARIO["vv_return_pressure_mmhg"] if value is None else float(value)
-    return SliderSpec("right-atrial (return) pressure", "mmHg", 0.0, 20.0, default, 1.0, ".0f")
+    return _spec_around("right-atrial (return) pressure", "mmHg", 0.0, 20.0, default, 1.0, ".0f")
 
 
 def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=None, venous_pressure_mmhg=None,
@@ -619,7 +617,9 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     cannula size (0.6 to 1.2 times the preset's French size), venous
     reservoir (filling) pressure (2-15 mmHg: severe hypovolaemia to volume
     loaded) and the pressure at the return cannula tip (mean arterial
-    pressure 30-100 mmHg on VA; right-atrial pressure 0-20 mmHg on VV).
+    pressure 30-100 mmHg on VA; right-atrial pressure 0-20 mmHg on VV);
+    a pressure range widens to hold a starting value outside it, and the
+    starting speed is kept within the speed slider.
 
     Parameters
     ----------
@@ -645,11 +645,12 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     f0 = circuit.drainage_cannula.french
     pv0 = SCENARIO["venous_pressure_mmhg"] if venous_pressure_mmhg is None else float(venous_pressure_mmhg)
     rpm0 = min(3500.0, float(pump.rpm_max)) if rpm is None else 1500.0 + 50.0 * round((float(rpm) - 1500.0) / 50.0)
+    rpm0 = min(max(rpm0, 1500.0), float(pump.rpm_max))
     specs = {
         "rpm": SliderSpec("pump speed", "rpm", 1500.0, float(pump.rpm_max), rpm0, 50.0, ".0f"),
         "french": SliderSpec("drainage cannula", "Fr", float(max(4, round(0.6 * f0))),
                              float(min(40, round(1.2 * f0))), float(round(f0)), 1.0, ".0f"),
-        "venous_pressure_mmhg": SliderSpec("venous filling pressure", "mmHg", 2.0, 15.0, pv0, 0.5, ".1f"),
+        "venous_pressure_mmhg": _spec_around("venous filling pressure", "mmHg", 2.0, 15.0, pv0, 0.5, ".1f"),
         "arterial_pressure_mmhg": _return_pressure_spec(circuit, arterial_pressure_mmhg),
     }
     rs = specs["rpm"]
@@ -669,7 +670,7 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     fs, ps, pas = specs["french"], specs["venous_pressure_mmhg"], specs["arterial_pressure_mmhg"]
     corners = [sweep(f, pv, pa) for f in (fs.low, fs.high) for pv in (ps.low, ps.high) for pa in (pas.low, pas.high)]
     q_reached = max(float(np.max(c.flow_l_min)) for c in corners)
-    flow_axis = float(np.ceil(min(max(q_reached, 0.5), pump.max_flow_l_min) * 1.1 * 2.0) / 2.0)
+    flow_axis = _flow_axis_l_min(q_reached, pump)
     pressure_top = max(float(np.max(c.pre_oxygenator_pressure_mmhg)) for c in corners)
     pressure_low = max(min(float(np.min(c.drainage_pressure_mmhg)) for c in corners), _PRESSURE_FLOOR_MMHG)
     profile_range = (pressure_low - 20.0, pressure_top + 40.0)
