@@ -1169,8 +1169,10 @@ class OperatingPoint:
     within_pump_rating : bool or numpy.ndarray
         True where the flow is within ``pump.max_flow_l_min``.
     within_oxygenator_rating : bool or numpy.ndarray
-        True where the flow is within the oxygenator's rated flow (above
-        it, the outlet saturation falls; see :mod:`ecmolib.oxygenator`).
+        True where the flow is within the oxygenator's labelled maximum
+        blood flow (``max_blood_flow_l_min``; its rated flow, above which
+        the outlet saturation of the ISO test blood falls below 95 %, lies
+        higher: see :mod:`ecmolib.oxygenator`).
     """
 
     rpm: object
@@ -1363,7 +1365,7 @@ def operating_point(circuit, rpm, *, venous_pressure_mmhg, arterial_pressure_mmh
         retrograde=out(q < 0.0, bool),
         retrograde_risk=out(q < 0.0, bool),
         within_pump_rating=out(q <= pump.max_flow_l_min, bool),
-        within_oxygenator_rating=out(q <= circuit.oxygenator.rated_flow_l_min, bool),
+        within_oxygenator_rating=out(q <= circuit.oxygenator.max_blood_flow_l_min, bool),
     )
 
 

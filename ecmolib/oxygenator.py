@@ -500,15 +500,15 @@ def for_patient(patient, mode="vv") -> Oxygenator:
     r"""The oxygenator preset for a patient's size.
 
     The smallest of :data:`NEONATAL`, :data:`PAEDIATRIC` and :data:`ADULT`
-    whose rated flow covers the patient's typical ELSO full-support flow
-    (:func:`ecmolib.patients.target_ecmo_flow_l_min`):
+    whose labelled maximum blood flow covers the patient's typical ELSO
+    full-support flow (:func:`ecmolib.patients.target_ecmo_flow_l_min`):
 
-    .. math:: Q_{rated} \ge Q_{ELSO}(\text{patient}, \text{mode})
+    .. math:: Q_{max} \ge Q_{ELSO}(\text{patient}, \text{mode})
 
-    so that full support runs at or below rated flow (the flow at which the
-    device still delivers 95 % saturated blood); :data:`ADULT` when even its
-    rated flow is exceeded. A rule of this library, not a published
-    selection chart.
+    so that full support runs within the manufacturer's label (and so below
+    the rated flow, which lies above it: the device's reserve);
+    :data:`ADULT` when even its maximum is exceeded. A rule of this
+    library, not a published selection chart.
 
     Parameters
     ----------
@@ -545,7 +545,7 @@ def for_patient(patient, mode="vv") -> Oxygenator:
     """
     target = patients.target_ecmo_flow_l_min(patient, mode)
     for ox in (NEONATAL, PAEDIATRIC, ADULT):
-        if ox.rated_flow_l_min >= target:
+        if ox.max_blood_flow_l_min >= target:
             return ox
     return ADULT
 

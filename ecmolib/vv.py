@@ -1124,7 +1124,7 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     is reported with the mixed venous CO2 content at that of blood at
     :data:`ecmolib.tissues.PCO2_CEILING_MMHG`, and its accumulation. Validity: the ranges of the blood
     model (PO2 up to 1000 mmHg, PCO2 up to 200 mmHg, pH 6.8-7.8) and of the
-    oxygenator (blood flow up to 1.5 times its maximum).
+    oxygenator (blood flow up to 1.5 times the larger of its maximum and rated flow).
 
     Examples
     --------
@@ -1133,14 +1133,14 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     >>> from ecmolib import patients, vv
     >>> r = vv.steady_state(patients.ADULT, 3.0)
     >>> round(float(r.sao2), 3), round(float(r.svo2), 3)
-    (0.89, 0.628)
+    (0.896, 0.634)
     >>> round(float(r.pao2_mmhg), 1), round(float(r.paco2_mmhg), 1)
-    (63.4, 56.4)
+    (64.8, 56.4)
 
     Recirculation costs oxygenation:
 
     >>> round(float(vv.steady_state(patients.ADULT, 3.0, recirculation=0.3).sao2), 3)
-    0.703
+    0.709
 
     References
     ----------

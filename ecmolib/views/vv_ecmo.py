@@ -144,7 +144,7 @@ def default_scenario(patient=_patients.ADULT) -> dict:
     >>> from ecmolib import patients
     >>> from ecmolib.views.vv_ecmo import default_scenario
     >>> s = default_scenario(patients.ADULT)
-    >>> round(s["ecmo_flow_l_min"], 2), round(s["cardiac_output_l_min"], 2), s["oxygenator"].rated_flow_l_min
+    >>> round(s["ecmo_flow_l_min"], 2), round(s["cardiac_output_l_min"], 2), s["oxygenator"].max_blood_flow_l_min
     (4.2, 6.0, 7.0)
     >>> round(default_scenario(patients.NEONATE)["ecmo_flow_l_min"], 2)
     0.35
