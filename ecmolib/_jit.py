@@ -4,7 +4,10 @@ ecmolib's two compiled models (the beat-by-beat circulation and the compiled
 VV/VA steady-state solver) are written so that the same functions run as
 plain Python when numba is missing (a platform without numba wheels, an
 in-browser Python): slower, never wrong. :func:`njit` is numba's ``njit``
-with ``cache=True`` when numba imports, and the identity otherwise.
+with ``cache=True`` when numba imports, and the identity otherwise. Numba
+itself (about 100 MB in memory) is imported only when something is
+compiled or :data:`AVAILABLE` is asked for; :func:`loaded` tells whether it
+is in memory already, so that a caller can skip it for small problems.
 
 Where numba caches its machine code. Numba writes next to the source when
 that folder is writable, else in the user's cache directory, and raises
@@ -25,10 +28,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "CACHE_DIR", "njit", "register_jitable"]
+__all__ = ["AVAILABLE", "CACHE_DIR", "loaded", "njit", "register_jitable"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -84,25 +88,51 @@ _CACHE = CACHE_DIR != Path()
 if CACHE_DIR is not None and _CACHE:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(CACHE_DIR))
 
-try:
-    import numba
-    from numba.extending import register_jitable
-except ImportError:  # numba missing: the same functions as plain Python
-    numba = None
-    AVAILABLE = False
+_numba = None        # the numba module once imported, False if it cannot be
+_AVAILABLE = None    # unknown until something asks
 
-    def register_jitable(fn):
-        """Without numba: the function itself."""
+
+def _load():
+    """Import numba on first need (it holds about 100 MB; lessons that never
+    compile should not pay for it) and point it at the cache chosen above."""
+    global _numba, _AVAILABLE
+    if _AVAILABLE is None:
+        try:
+            import numba
+        except ImportError:  # numba missing: the same functions as plain Python
+            _numba, _AVAILABLE = False, False
+        else:
+            _numba, _AVAILABLE = numba, True
+            if CACHE_DIR is not None and _CACHE:
+                numba.config.CACHE_DIR = str(CACHE_DIR)  # also when numba was imported before ecmolib
+                _seed(CACHE_DIR)
+    return _AVAILABLE
+
+
+def loaded() -> bool:
+    """True once numba has been imported successfully (by ecmolib or by anyone else)."""
+    if _AVAILABLE is None and "numba" in sys.modules and sys.modules["numba"] is not None:
+        _load()
+    return bool(_AVAILABLE)
+
+
+def __getattr__(name):
+    # AVAILABLE (numba importable) is decided on first access, not on import.
+    if name == "AVAILABLE":
+        return _load()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def register_jitable(fn):
+    """``numba.extending.register_jitable``, or the function itself without numba."""
+    if not _load():
         return fn
-else:
-    AVAILABLE = True
-    if CACHE_DIR is not None and _CACHE:
-        numba.config.CACHE_DIR = str(CACHE_DIR)  # also when numba was imported before ecmolib
-        _seed(CACHE_DIR)
+    from numba.extending import register_jitable as jitable
+    return jitable(fn)
 
 
 def njit(**options):
     """``numba.njit(cache=True, **options)``, or the identity without numba."""
-    if not AVAILABLE:
+    if not _load():
         return lambda fn: fn
-    return numba.njit(cache=_CACHE, **options)
+    return _numba.njit(cache=_CACHE, **options)

@@ -938,6 +938,16 @@ def _numpy_solution(ox, P, x0):
 #: (for comparison in the tests and benchmarks).
 _USE_COMPILED = True
 
+#: Smallest problem (number of states) for which the compiled solver is
+#: loaded when numba is not in memory yet. Loading numba and the cached
+#: machine code costs about 0.55 s and about 100 MB of memory (lesson 00's
+#: kernel: 264 MB with it, 153 MB without); the compiled solver saves about
+#: 30 us per state against the numpy solver (33 us against 3 us per state,
+#: measured on 10^4 states), so it pays from about 18,000 states on: a
+#: 150 x 150 grid. Smaller problems use the numpy solver unless numba is
+#: already loaded, when the compiled solver is faster at any size.
+COMPILED_MIN_STATES = 20000
+
 
 def _pressure_drop(ox, P):
     """Membrane pressure drop [mmHg] at the pump flows of ``P`` (0 without flow)."""
@@ -955,11 +965,11 @@ def _compiled_solution(ox, P, so2_0, pco2_0, region_phi=None):
     regions' arterial blood (list of flat arrays); ``P["co"]`` then holds the
     native output and there is no recirculation.
     """
-    if not (_USE_COMPILED and _jit.AVAILABLE):   # without numba: the numpy solver
-        return None
+    n = P["qec"].size
+    if not _USE_COMPILED or (n < COMPILED_MIN_STATES and not _jit.loaded()) or not _jit.AVAILABLE:
+        return None                               # the numpy solver
     from ecmolib import _vv_compiled as vc
 
-    n = P["qec"].size
     va = P["va"]
     rows = {vc.I_QEC: P["qec"], vc.I_QEFF: P["qeff"], vc.I_REFF: P["reff"], vc.I_SHUNT: P["shunt"],
             vc.I_SWEEP: P["sweep"], vc.I_CO: P["co"], vc.I_HB: P["hb"], vc.I_P50: P["p50"],
@@ -1022,7 +1032,11 @@ def steady_state(patient, ecmo_flow_l_min, *, recirculation=0.0,
     extrapolated solution of its neighbours: about 2.2 oxygenator
     evaluations per element, 0.6 ms for a single state and 65-90 ms for a
     200 x 200 grid on two cores, about 130 ms on one (compiled once, about 8
-    s, then cached). Where it does not settle an element (no steady state,
+    s, then cached). It is used when numba is already in memory or the
+    problem has at least :data:`COMPILED_MIN_STATES` elements; smaller
+    problems in a process without numba go to the numpy solver (about 30 ms
+    for a single state), which spares a lesson's kernel about 100 MB.
+    Where it does not settle an element (no steady state,
     or a submodel's range left), the call is solved by the vectorised numpy
     solver (the private ``lungs._solve_balances``: all elements and
     difference points in one oxygenator call, about 8 oxygenator evaluations

@@ -451,6 +451,7 @@ class TestCompiledSolver:
         qec = np.linspace(0.5, 6.0, 12)
         qn = np.linspace(0.0, 5.0, 9)[:, None]
         kw = dict(native_output_l_min=qn, shunt_fraction=0.6, fio2=0.4, cannulation=cannulation)
+        monkeypatch.setattr(vv, "COMPILED_MIN_STATES", 0)   # compiled at this size too
         fast = va.steady_state(ADULT, qec, **kw)
         monkeypatch.setattr(vv, "_USE_COMPILED", False)
         ref = va.steady_state(ADULT, qec, **kw)

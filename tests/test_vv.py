@@ -7,6 +7,9 @@ tolerance says why.
 """
 
 import dataclasses
+import importlib.util
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -475,6 +478,14 @@ def test_fast_content_inversion_equals_from_contents():
 # ---------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _compiled_at_any_size(monkeypatch):
+    # The tests compare the compiled solver with the numpy one on small
+    # problems, which outside the tests use the numpy solver until numba is
+    # loaded (vv.COMPILED_MIN_STATES).
+    monkeypatch.setattr(vv, "COMPILED_MIN_STATES", 0)
+
+
 def _both_solvers(*args, **kwargs):
     """The steady state by the compiled solver and by the numpy solver."""
     fast = _solve_or_skip(*args, **kwargs)
@@ -484,6 +495,20 @@ def _both_solvers(*args, **kwargs):
     finally:
         vv._USE_COMPILED = True
     return fast, ref
+
+
+def test_small_problems_do_not_load_numba_and_large_ones_do():
+    # Numba costs about 100 MB of a lesson's kernel: a few states are
+    # solved without it; a grid large enough to repay loading it is not.
+    code = ("import sys, numpy as np\n"
+            "from ecmolib import patients, vv\n"
+            "vv.steady_state(patients.ADULT, np.linspace(1, 5, 100))\n"
+            "small = 'numba' in sys.modules\n"
+            "vv.steady_state(patients.ADULT, np.linspace(1, 5, vv.COMPILED_MIN_STATES))\n"
+            "print(small, 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    expect_large = importlib.util.find_spec("numba") is not None
+    assert out.stdout.split() == ["False", str(expect_large)]
 
 
 def _assert_same_state(fast, ref):
