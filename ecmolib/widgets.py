@@ -330,13 +330,24 @@ def slider(spec: SliderSpec, *, continuous_update: bool = True, label_width: str
 # ---------------------------------------------------------------------------
 
 
+try:  # zlib-ng: the same deflate format, several times faster
+    from zlib_ng import zlib_ng as _deflate
+    _DEFLATE_LEVEL = 2
+except ImportError:  # the standard library's zlib
+    _deflate, _DEFLATE_LEVEL = zlib, 1
+
+
 def encode_png(rgba) -> bytes:
-    """A PNG of an RGBA pixel buffer, written for speed: no row filter, zlib level 1.
+    """A PNG of an RGBA pixel buffer, written for speed: no row filter, fast deflate.
 
     A figure is mostly flat colour, which deflate packs well without PNG's
     row filters; leaving them out makes encoding three to five times faster
     than Pillow's adaptive filtering at about the same size (measured on the
     lessons' figures at 2x: 7-11 ms against 22-52 ms, 90-190 kB either way).
+    Deflate is zlib-ng's level 2 where the ``zlib-ng`` package is installed
+    (lesson 04's recirculation figure at 2x, 2200 x 880 pixels: 4.0 ms and
+    172 kB against 12.4 ms and 204 kB with the standard library's zlib at
+    level 1, which is used otherwise).
     The alpha channel is written even for an opaque figure: copying the
     colour channels out of the RGBA buffer costs more than compressing a
     constant alpha (measured on lesson 04's recirculation figure at 2x,
@@ -377,7 +388,7 @@ def encode_png(rgba) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.data, 1))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", _deflate.compress(rows.data, _DEFLATE_LEVEL))
             + chunk(b"IEND", b""))
 
 

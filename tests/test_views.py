@@ -346,9 +346,17 @@ def test_live_image_has_two_device_pixels_per_css_pixel(name):
     assert png.shape[:2] == (round(2 * h), round(2 * w))
 
 
-def test_encode_png_round_trips():
+@pytest.mark.parametrize("fast_deflate", [True, False])
+def test_encode_png_round_trips(fast_deflate, monkeypatch):
+    # With zlib-ng (the lessons' environment) and with the standard
+    # library's zlib (a library install without it).
+    import zlib
+
     import matplotlib.image as mpimg
 
+    if not fast_deflate:
+        monkeypatch.setattr(widgets, "_deflate", zlib)
+        monkeypatch.setattr(widgets, "_DEFLATE_LEVEL", 1)
     rng = np.random.default_rng(1)
     rgba = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
     back = np.round(mpimg.imread(io.BytesIO(widgets.encode_png(rgba)), format="png") * 255)
