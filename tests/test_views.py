@@ -363,3 +363,27 @@ def test_encode_png_round_trips(fast_deflate, monkeypatch):
     assert np.array_equal(back.astype(np.uint8), rgba)
     with pytest.raises(ValueError, match="uint8"):
         widgets.encode_png(rgba[..., :3])
+
+
+def test_an_idle_explorer_gives_its_pixels_back_and_draws_the_same_picture():
+    # In a kernel (an event loop runs) the renderer's buffer is released
+    # idle_release_s after a move; the next move draws the same picture.
+    import asyncio
+
+    explorer = EXPLORERS["02 two knobs"]()
+    explorer.idle_release_s = 0.01
+    name, spec = next(iter(explorer.specs.items()))
+
+    async def moves():
+        explorer.refresh(**{name: spec.high})
+        kept = np.array(explorer.figure.canvas.buffer_rgba())
+        assert explorer.figure.canvas.renderer is not None
+        await asyncio.sleep(0.05)
+        released = explorer.figure.canvas.renderer is None
+        explorer.refresh(**{name: spec.low})
+        explorer.refresh(**{name: spec.high})
+        return kept, released, np.array(explorer.figure.canvas.buffer_rgba())
+
+    kept, released, again = asyncio.run(moves())
+    assert released
+    assert np.array_equal(kept, again)
