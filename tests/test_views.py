@@ -384,6 +384,11 @@ def test_an_idle_explorer_gives_its_pixels_back_and_draws_the_same_picture():
         explorer.refresh(**{name: spec.high})
         return kept, released, np.array(explorer.figure.canvas.buffer_rgba())
 
-    kept, released, again = asyncio.run(moves())
+    # In a thread of its own: another test (Playwright) may have left an
+    # event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        kept, released, again = pool.submit(asyncio.run, moves()).result()
     assert released
     assert np.array_equal(kept, again)
