@@ -58,14 +58,14 @@ class GlyphCachingRenderer(backend_agg.RendererAgg):
             return self.draw_mathtext(gc, x, y, s, prop, angle)
         features = mtext.get_fontfeatures() if mtext is not None else None
         language = mtext.get_language() if mtext is not None else None
-        key = (s, _font_key(prop), self.dpi, tuple(features) if features else None, language)
+        flags = backend_agg.get_hinting_flag()
+        key = (s, _font_key(prop), self.dpi, tuple(features) if features else None, language, flags)
         items = _layouts.get(key)
         if items is None:
             font = self._prepare_font(prop)
             items = _remember(_layouts, key, tuple(
                 (item.ft_object, item.glyph_index, item.x, item.y)
-                for item in font._layout(s, flags=backend_agg.get_hinting_flag(), features=features,
-                                         language=language)))
+                for item in font._layout(s, flags=flags, features=features, language=language)))
         size = prop.get_size_in_points()
         self._draw_text_glyphs_and_boxes(
             gc, x, y, angle, ((font, size, index, 0, 1, dx, dy) for font, index, dx, dy in items), [])
@@ -81,20 +81,21 @@ class GlyphCachingRenderer(backend_agg.RendererAgg):
         cos = math.cos(math.radians(angle))
         sin = math.sin(math.radians(angle))
         antialiased = bool(gc.get_antialiased())
+        flags = backend_agg.get_hinting_flag()
         height = self.height
         for font, size, glyph_index, slant, extend, dx, dy in glyphs:
             px = round(0x40 * (x + dx * cos - dy * sin))
             py = round(0x40 * (height - y + dx * sin + dy * cos))
-            key = (font, size, self.dpi, glyph_index, slant, extend, angle, antialiased, px & 63, py & 63)
+            key = (font, size, self.dpi, glyph_index, slant, extend, angle, antialiased, flags, px & 63, py & 63)
             entry = _glyphs.get(key)
             if entry is None:
                 entry = _remember(_glyphs, key, self._rasterise(
-                    font, size, glyph_index, slant, extend, cos, sin, antialiased, px & 63, py & 63))
+                    font, size, glyph_index, slant, extend, cos, sin, antialiased, flags, px & 63, py & 63))
             buffer, left, top = entry
             self._renderer.draw_text_image(buffer, left + (px >> 6), int(height) - (top + (py >> 6))
                                            + buffer.shape[0], 0, gc)
 
-    def _rasterise(self, font, size, glyph_index, slant, extend, cos, sin, antialiased, fx, fy):
+    def _rasterise(self, font, size, glyph_index, slant, extend, cos, sin, antialiased, flags, fx, fy):
         # The glyph's bitmap at sub-pixel offset (fx, fy)/64 from the origin,
         # and its left and top edges there [pixels].
         font.set_size(size, self.dpi)
@@ -102,7 +103,7 @@ class GlyphCachingRenderer(backend_agg.RendererAgg):
             (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]).round().astype(int),
             [fx, fy])
         bitmap = font._render_glyph(
-            glyph_index, backend_agg.get_hinting_flag(),
+            glyph_index, flags,
             backend_agg.RenderMode.NORMAL if antialiased else backend_agg.RenderMode.MONO)
         buffer = np.array(bitmap.buffer)
         if not antialiased:
