@@ -62,3 +62,16 @@ def test_site_page_has_the_lesson_and_its_figures(built, path):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert page.count("data:image/png;base64") >= images > 0
     assert f'href="{path.stem}.html"' in (built / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_student_edition_says_where_the_answers_went(built, path):
+    # A lesson that asks the learner to open an answer must not leave them
+    # looking for one: the edition opens with a banner, and a one-line note
+    # stands wherever an answer was removed (no more notes than answers).
+    instructor = nbformat.read(path, as_version=4)
+    student = nbformat.read(built / "student" / path.name, as_version=4)
+    assert student.cells[0].source == editions.STUDENT_BANNER
+    notes = sum(c.source.count(editions.ANSWER_PLACEHOLDER.strip()) for c in student.cells
+                if c.cell_type == "markdown")
+    assert 1 <= notes <= len(editions.answer_texts(instructor))

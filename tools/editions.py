@@ -9,9 +9,10 @@ writes
   collapsed ``<details>`` blocks, checks answered);
 * ``OUTDIR/student``: the same without the answers: cells tagged ``answer``
   or ``solution`` removed, ``<details>`` blocks whose summary begins with
-  "Answer", "Solution" or "What you should have seen" removed, and the
-  outputs of cells tagged ``check`` cleared (the learner runs them after
-  predicting);
+  "Answer", "Solution" or "What you should have seen" removed (a one-line
+  note, :data:`ANSWER_PLACEHOLDER`, stands where an answer was, and
+  :data:`STUDENT_BANNER` opens each lesson), and the outputs of cells
+  tagged ``check`` cleared (the learner runs them after predicting);
 * ``OUTDIR/site``: static HTML of the instructor edition, one page per
   lesson with its figures and an ``index.html`` linking them, readable
   without a kernel (MathJax is copied in: equations render offline).
@@ -55,22 +56,33 @@ def tags(cell) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 
 
-def _strip_answer_details(text: str) -> str:
+#: What the student edition shows where it removed an answer, so that a
+#: lesson's "open the answer" still makes sense.
+ANSWER_PLACEHOLDER = "*Answer: not in this edition. Compare with a neighbour or ask your teacher.*\n\n"
+
+#: The first cell of every student edition.
+STUDENT_BANNER = ("**Student edition.** The answers are not in this copy: predict, run the cells, "
+                  "then compare with a neighbour or ask your teacher.")
+
+
+def _strip_answer_details(text: str, replacement: str = "") -> str:
     def keep(m):
         summary = re.sub(r"<[^>]+>|\*", "", m.group("summary")).strip().lower()
-        return "" if summary.startswith(ANSWER_SUMMARIES) else m.group(0)
+        return replacement if summary.startswith(ANSWER_SUMMARIES) else m.group(0)
     return _DETAILS.sub(keep, text)
 
 
 def student(nb):
     """The student edition of one executed notebook (a new notebook)."""
     out = copy.deepcopy(nb)
-    cells = []
+    cells = [nbformat.v4.new_markdown_cell(STUDENT_BANNER)]
     for cell in out.cells:
         if tags(cell) & ANSWER_TAGS:
+            if cells[-1].cell_type != "markdown" or not cells[-1].source.endswith(ANSWER_PLACEHOLDER.strip()):
+                cells.append(nbformat.v4.new_markdown_cell(ANSWER_PLACEHOLDER.strip()))
             continue
         if cell.cell_type == "markdown":
-            cell.source = _strip_answer_details(cell.source)
+            cell.source = _strip_answer_details(cell.source, ANSWER_PLACEHOLDER).rstrip()
             if not cell.source.strip():
                 continue
         if cell.cell_type == "code" and CHECK_TAG in tags(cell):
