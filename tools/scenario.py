@@ -48,7 +48,7 @@ VARIATIONS_KEY = "scenario_variations"
 PATIENT_LINE = re.compile(r"^PATIENT = patients\.(NEONATE|INFANT|CHILD|ADULT)\b.*$", re.MULTILINE)
 NOTICE_CALL = re.compile(r"\bnotice\(\s*PATIENT\b")
 #: The line :func:`ecmolib.views.scenario.notice` prints begins with this.
-NOTICE_TEXT = "This lesson now runs with another scenario"
+NOTICE_TEXT = "this lesson now runs with another scenario"
 NOT_A_NUMBER = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)
 TIMEOUT_S = 600
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/latex")

@@ -11,6 +11,7 @@ reads a quoted number as their own.
 from __future__ import annotations
 
 import math
+import textwrap
 
 from ecmolib import patients as _patients
 
@@ -23,11 +24,31 @@ def _same(value, default) -> bool:
     return value == default
 
 
-def _text(value) -> str:
+#: Unit suffixes of setting names and how they read (longest first).
+_UNITS = (("_ml_kg_min", "mL/kg/min"), ("_l_min", "L/min"), ("_ml_min", "mL/min"), ("_g_dl", "g/dL"),
+          ("_mmhg", "mmHg"), ("_ml", "mL"), ("_kg", "kg"), ("_rpm", "rpm"), ("_c", "°C"))
+
+
+#: Words for the abbreviations of setting names.
+_WORDS = {"hb": "haemoglobin", "fio2": "FiO2", "fdo2": "FdO2", "so2": "SO2", "pco2": "PCO2", "po2": "PO2",
+          "ecmo": "ECMO", "vo2": "VO2"}
+
+
+def _label(name: str) -> tuple[str, str]:
+    """A setting's name in words and its units, from its code name (``hb_g_dl`` -> ("haemoglobin", "g/dL"))."""
+    units = ""
+    for suffix, u in _UNITS:
+        if name.endswith(suffix):
+            name, units = name[: -len(suffix)], u
+            break
+    return " ".join(_WORDS.get(w, w) for w in name.split("_")), units
+
+
+def _text(value, units="") -> str:
     if isinstance(value, _patients.Patient):
         return value.name
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.3g}" + (f" {units}" if units else "")
     return getattr(value, "name", None) or str(value)
 
 
@@ -63,9 +84,11 @@ def notice(patient, *, default=_patients.ADULT, **settings) -> None:
     >>> from ecmolib import patients
     >>> notice(patients.ADULT)
     >>> notice(patients.NEONATE, hb_g_dl=(8.0, 12.0))  # doctest: +NORMALIZE_WHITESPACE
-    This lesson now runs with another scenario (patient: Term neonate (3.5 kg) instead of
-    Adult (70 kg); hb_g_dl: 8 instead of 12). The numbers quoted in the text are those of
-    the default scenario; read yours from the outputs.
+    NOTE: this lesson now runs with another scenario than the one its text was written for.
+      - patient: Term neonate (3.5 kg) instead of Adult (70 kg)
+      - haemoglobin: 8 g/dL instead of 12 g/dL
+    The numbers quoted in the text are those of the default scenario; read yours from the outputs.
+    <BLANKLINE>
     """
     for name, value in (("patient", patient), ("default", default)):
         if not isinstance(value, _patients.Patient):
@@ -79,6 +102,10 @@ def notice(patient, *, default=_patients.ADULT, **settings) -> None:
             changed.append((name, *pair))
     if not changed:
         return
-    what = "; ".join(f"{name}: {_text(value)} instead of {_text(dflt)}" for name, value, dflt in changed)
-    print(f"This lesson now runs with another scenario ({what}). The numbers quoted in the text "
-          "are those of the default scenario; read yours from the outputs.")
+    lines = ["NOTE: this lesson now runs with another scenario than the one its text was written for."]
+    for name, value, dflt in changed:
+        words, units = _label(name)
+        lines.append(f"  - {words}: {_text(value, units)} instead of {_text(dflt, units)}")
+    lines.append("The numbers quoted in the text are those of the default scenario; read yours from the outputs.")
+    print("\n".join(textwrap.fill(line, 100, subsequent_indent="    " if line.startswith("  -") else "")
+                    for line in lines) + "\n")
