@@ -108,10 +108,11 @@ _SUCTION_COLOR = "#b2182b"
 _GREY = "0.7"
 _HALO = patheffects.withStroke(linewidth=2.5, foreground="white")
 
-# Pressures drawn in the profile and sweep panels are clipped to this floor
-# [mmHg] (the labels always show the true value): in deep suction the model's
-# drainage pressure can fall to several hundred mmHg below atmospheric,
-# which would squash the picture of the ordinary states.
+# Pressures drawn in the profile panel are clipped to this floor [mmHg] (the
+# labels always show the true value): in deep suction the model's drainage
+# pressure can fall to several hundred mmHg below atmospheric, which would
+# squash the picture of the ordinary states. The drainage panel of the speed
+# sweep shows the whole range, so its curve is never cut off.
 _PRESSURE_FLOOR_MMHG = -300.0
 #: Share of the flow axes given to backward flow (a pump too slow to hold
 #: the back-pressure lets blood run from the artery into the vein).
@@ -321,8 +322,9 @@ def draw_pump_and_system(ax, circuit, sweep, index, *, pump_curve_rpm=PUMP_CURVE
         ax.plot(q_curve, head, color=_GREY, lw=1.0, zorder=1)
         i = int(np.searchsorted(q_curve, 0.0))
         # On a white halo, above the set speed's curve: readable where that curve runs close.
-        ax.text(q_curve[i], head[i], f"{rpm:.0f} rpm", color="0.45", fontsize=7.5, va="bottom",
-                ha="left", clip_on=True, zorder=3.5, path_effects=[_HALO])
+        ax.annotate(f"{rpm:.0f} rpm", (q_curve[i], head[i]), xytext=(1, 2), textcoords="offset points",
+                    color="0.45", fontsize=7.5, va="bottom", ha="left", clip_on=True, zorder=3.5,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     (a["pump_curve"],) = ax.plot([], [], color=_PUMP_COLOR, lw=2.5, zorder=3, label="pump curve at set speed")
     (a["system_curve"],) = ax.plot([], [], color=_SYSTEM_COLOR, lw=2.5, zorder=2,
                                    label="system curve (what the circuit needs)")
@@ -504,7 +506,8 @@ def draw_pressure_profile(ax, point, *, index=None, mode="va", pressure_range_mm
                              label=label)
     (a["pump"],) = ax.plot([], [], ls=linestyle, color=color or _PUMP_COLOR, lw=3.5 if color is None else 2,
                            zorder=3)
-    a["values"] = [ax.text(xi, 0.0, "", ha="center", va="bottom", fontsize=8.5, zorder=4) for xi in x] \
+    a["values"] = [ax.text(xi, 0.0, "", ha="center", va="bottom", fontsize=8.5, zorder=4, path_effects=[_HALO])
+                   for xi in x] \
         if annotate else []
     if pressure_range_mmhg is not None:
         ax.set_ylim(*pressure_range_mmhg)
@@ -540,8 +543,21 @@ def update_pressure_profile(artists, point, *, index=None):
     a["losses"].set_data(losses_x, losses_y)
     a["pump"].set_data(a["x"][pump_at:pump_at + 2], shown[pump_at:pump_at + 2])
     span = hi - lo
-    for t, xi, yi, true in zip(a["values"], a["x"], shown, p):
-        t.set_position((xi, min(yi + 0.02 * span, hi - 0.08 * span)))
+    for k, (t, xi, yi, true) in enumerate(zip(a["values"], a["x"], shown, p)):
+        if k == pump_at and yi - lo > 0.15 * span:
+            # Below the pump inlet: the pump's steep rise runs just above it.
+            t.set_position((xi, yi - 0.04 * span))
+            t.set_horizontalalignment("center")
+            t.set_verticalalignment("top")
+        elif k == len(p) - 1:
+            # Right of the last point: the return cannula's drop runs above it.
+            t.set_position((xi + 0.1, yi))
+            t.set_horizontalalignment("left")
+            t.set_verticalalignment("center")
+        else:
+            t.set_position((xi, min(yi + 0.02 * span, hi - 0.08 * span)))
+            t.set_horizontalalignment("center")
+            t.set_verticalalignment("bottom")
         t.set_text(f"{true:+.0f}")
     if "status" in a:
         a["status"].set_text(_state_text(point, index))
@@ -672,9 +688,11 @@ def circuit_explorer(patient=_patients.ADULT, circuit=_circuit.ADULT_VA, *, rpm=
     q_reached = max(float(np.max(c.flow_l_min)) for c in corners)
     flow_axis = _flow_axis_l_min(q_reached, pump)
     pressure_top = max(float(np.max(c.pre_oxygenator_pressure_mmhg)) for c in corners)
-    pressure_low = max(min(float(np.min(c.drainage_pressure_mmhg)) for c in corners), _PRESSURE_FLOOR_MMHG)
-    profile_range = (pressure_low - 20.0, pressure_top + 40.0)
-    drain_range = (pressure_low - 10.0, ps.high + 10.0)
+    drainage_low = min(float(np.min(c.drainage_pressure_mmhg)) for c in corners)
+    pressure_low = max(drainage_low, _PRESSURE_FLOOR_MMHG)
+    # Room below the lowest pump inlet for its label (drawn under the point).
+    profile_range = (pressure_low - 20.0 - 0.2 * (pressure_top - pressure_low), pressure_top + 40.0)
+    drain_range = (drainage_low - 10.0, ps.high + 10.0)
     head_range = (min(0.0, pas.low - ps.high) - 10.0, 1.05 * float(pump.head_mmhg(pump.rpm_max, 0.0)))
     artists = weakref.WeakKeyDictionary()
 

@@ -682,7 +682,8 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
     # Axes from the grid: from a ratio of 0 (room for the grey curves' labels)
     # to every ratio the sliders can make; every SaO2 they give.
     x_lo, x_hi = 0.0, 1.03 * float(q[-1] / co[0])
-    y_lo = min(0.6, np.floor(20.0 * float(np.min(r.sao2))) / 20.0)
+    # Room under the lowest curve for its label (drawn below the curve's start).
+    y_lo = min(0.6, np.floor(20.0 * (float(np.min(r.sao2)) - 0.04)) / 20.0)
     a = {"xlim": (x_lo, x_hi)}
     ax.axvline(FLOW_RATIO_REFERENCE, color=_REFERENCE, ls=":", lw=1.2)
     ax.axhline(SAO2_REFERENCE, color=_REFERENCE, ls="--", lw=1.0)
@@ -693,10 +694,11 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
     for c in background_outputs_l_min:
         k = int(np.argmin(np.abs(co - c)))
         ax.plot(q / co[k], r.sao2[k], color=_BACKGROUND, lw=1.2, zorder=1)
-        ax.text(q[0] / co[k] - 0.01 * (x_hi - x_lo), r.sao2[k, 0], f"CO {_lpm(co[k])} L/min", fontsize=7.5,
-                color="0.5", ha="right",
-                va="center", zorder=2,   # above the grey curves it may lie on: a white halo
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+        # Below and right of the curve's start, where no curve runs (the curves
+        # rise to the right), on a white box above any curve that comes close.
+        ax.annotate(f"CO {_lpm(co[k])} L/min", (q[0] / co[k], r.sao2[k, 0]), xytext=(3, -3),
+                    textcoords="offset points", fontsize=7.5, color="0.5", ha="left", va="top", zorder=3.5,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     (a["curve"],) = ax.plot([], [], color=_CURRENT, lw=2.2, zorder=3)
     (a["marker"],) = ax.plot([], [], "o", color=_CURRENT, ms=9, mec="white", mew=1.5, zorder=4)
     a["label"] = ax.text(0, 0, "", fontsize=9, color=_CURRENT, ha="left", va="top", zorder=5,
@@ -1081,7 +1083,11 @@ def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_
     for f in background_flows_l_min:
         j = int(np.argmin(np.abs(q - f)))
         ax.plot(h, r.do2_ml_min[:, j], color=_BACKGROUND, lw=1.2, zorder=1)
-        ax.text(h[0] + 0.1, r.do2_ml_min[0, j], f"{_lpm(q[j])} L/min", fontsize=7.5, color="0.5", va="bottom")
+        # Under the line's start, clear of the rising line, on a white box above
+        # any other line that comes close.
+        ax.annotate(f"{_lpm(q[j])} L/min", (h[0], r.do2_ml_min[0, j]), xytext=(9, -4), textcoords="offset points",
+                    fontsize=7.5, color="0.5", ha="left", va="top", zorder=3.5,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     ok = np.isfinite(table.iso_do2_ml_min)
     ax.plot(h[ok], table.iso_do2_ml_min[ok], color="0.2", ls="--", lw=1.5, zorder=2,
             label=f"at SaO₂ {table.iso_sao2:.0%} (flow adjusted)")
