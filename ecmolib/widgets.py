@@ -641,8 +641,10 @@ _WORDS = {
     "p50": "P50", "ecmo": "ECMO", "pre": "pre-oxygenator", "post": "post-oxygenator",
     "pa": "pulmonary artery",
 }
-#: Names shown in per cent: saturations and other fractions 0..1.
-_PERCENT_WORDS = ("so2", "sao2", "svo2", "fdo2", "fio2", "fraction", "ratio", "recirculation", "health", "extraction")
+#: Names shown in per cent: saturations and other fractions 0..1. (FdO2 is
+#: not: the lessons give it as a fraction, like the blender and its slider.)
+_PERCENT_WORDS = ("so2", "sao2", "svo2", "fio2", "fraction", "ratio", "recirculation", "health", "extraction",
+                  "doubling")
 #: Names that are yes/no flags (returned as 0.0 or 1.0).
 _FLAG_WORDS = ("suction", "limited")
 

@@ -998,7 +998,7 @@ def _clot_settings(table):
 def _clot_title(n, table):
     return (f"{n['open_fraction']:.0%} of the bundle open:  "
             f"post-oxygenator PO₂ {n['outlet_po2_mmhg']:.0f} mmHg (SO₂ {n['outlet_so2']:.1%}), "
-            f"PCO₂ {n['outlet_pco2_mmhg']:.1f} mmHg;  O₂ added {n['o2_transfer_ml_min']:.0f} mL/min, "
+            f"PCO₂ {n['outlet_pco2_mmhg']:.1f} mmHg\nO₂ added {n['o2_transfer_ml_min']:.0f} mL/min, "
             f"CO₂ removed {n['co2_removal_ml_min']:.0f} mL/min;  ΔP {n['pressure_drop_mmhg']:.0f} mmHg")
 
 
@@ -1107,7 +1107,7 @@ def failing_membrane_explorer(oxygenator=_ox.ADULT, **scenario) -> Explorer:
     def draw(fig, open_fraction):
         i = spec.index(open_fraction, name="open_fraction", units="fraction 0..1")
         axes = fig.subplots(1, 3)
-        fig.subplots_adjust(left=0.06, right=0.985, bottom=0.14, top=0.78, wspace=0.28)
+        fig.subplots_adjust(left=0.06, right=0.97, bottom=0.14, top=0.70, wspace=0.28)
         artists[fig] = live_artists(fig, draw_failing_membrane(axes, table, index=i))
         return _clot_numbers(table, i)
 

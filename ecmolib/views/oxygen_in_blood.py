@@ -603,13 +603,15 @@ def draw_budget(fig, budget: OxygenBudget, *, do2_max_ml_min, vo2_max_ml_min, co
     x = np.linspace(0.0, do2_max_ml_min, 200)
     a["_x"] = x
     ax_v.plot(x, n["max_extraction"] * x, color=_REFERENCE_COLOR, lw=1.0, ls="--",
-              label=f"most the tissues take: {n['max_extraction']:.0%} of DO₂")
+              label=f"{n['max_extraction']:.0%} of DO₂ (most taken)")
     (a["demand"],) = ax_v.plot([0, do2_max_ml_min], [0, 0], color=_BOUND_COLOR, lw=1.2, ls=":",
                                label="demand")
     (a["achieved"],) = ax_v.plot(x, np.zeros_like(x), color=_CURRENT_COLOR, lw=2.0, label="consumption VO₂")
     a["critical"] = ax_v.axvline(0, color="0.4", lw=0.9, ls=":")
-    a["critical_text"] = ax_v.text(0, 0.02, "", transform=ax_v.get_xaxis_transform(), fontsize=8, rotation=90,
-                                   ha="right", va="bottom", color="0.3")
+    # Right of the critical line at the foot of the axes: below the
+    # consumption line (flat at the demand there) and left of the readout.
+    a["critical_text"] = ax_v.text(0, 0.02, "", transform=ax_v.get_xaxis_transform(), fontsize=8,
+                                   ha="left", va="bottom", color="0.3")
     (a["state"],) = ax_v.plot([], [], "o", ms=11, mec="black", zorder=5)
     # Labels and units drawn once; only the numbers are redrawn on a slider move.
     readout = Readout(ax_v, 0.97, 0.04, [("CaO2", 6, " mL/dL"), ("DO2", 6, " mL/min"), ("VO2", 6, " mL/min"),
@@ -679,7 +681,7 @@ def update_budget(artists, budget):
     crit = n["critical_do2_ml_min"]
     a["critical"].set_xdata([crit, crit])
     a["critical_text"].set_position((crit, 0.02))
-    a["critical_text"].set_text(f"critical DO₂ {_flow_text(crit)}")
+    a["critical_text"].set_text(f" critical\n DO₂ {_flow_text(crit)}")
     a["state"].set_data([n["do2_ml_min"]], [n["vo2_ml_min"]])
     a["state"].set_color(plotting.so2_color(n["svo2"]))
     a["state"].set_markeredgecolor("black")
@@ -774,13 +776,16 @@ def delivery_explorer(patient=patients.ADULT, *, hb_g_dl=None, pao2_mmhg=ARTERIA
     """
     patients._checked(patient)
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
+    vo2_step = nice_step(vo2)
+    vo2_start = round(round(vo2 / vo2_step) * vo2_step, 10)
     hb = patient.hb_g_dl if hb_g_dl is None else float(_v.scalar("hb_g_dl", hb_g_dl, "g/dL", 5.0, 20.0))
     specs = {
         "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", hb, 5.0, 20.0, 0.5, ".1f"),
         "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co,
                                                     nice_step(co)),
         "pao2_mmhg": SliderSpec.anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
-        "vo2_demand_ml_min": SliderSpec.anchored("VO2 demand", "mL/min", vo2, 0.5 * vo2, 2.0 * vo2, nice_step(vo2)),
+        # Started at the patient's VO2 rounded to the step, so the ends are round too.
+        "vo2_demand_ml_min": SliderSpec.anchored("VO2 demand", "mL/min", vo2_start, 0.5 * vo2, 2.0 * vo2, vo2_step),
     }
     defaults = {k: spec.value for k, spec in specs.items()}
 
