@@ -649,18 +649,32 @@ _PERCENT_WORDS = ("so2", "sao2", "svo2", "fio2", "fraction", "ratio", "recircula
 _FLAG_WORDS = ("suction", "limited")
 
 
+def name_words(key: str) -> tuple[str, str]:
+    """A quantity's code name in words and its units, read off the name.
+
+    >>> name_words("cardiac_output_l_min"), name_words("hb_g_dl")
+    (('cardiac output', 'L/min'), ('Hb', 'g/dL'))
+    """
+    name, units = _split_units(key)
+    label = " ".join(_WORDS.get(w, w) for w in name.split("_")).replace("-oxygenator oxygenator", "-oxygenator")
+    return label, units
+
+
+def _split_units(key: str) -> tuple[str, str]:
+    """``(name without its unit suffix, units)`` of a code name such as ``flow_l_min``."""
+    for suffix, unit in _UNIT_SUFFIXES:
+        if key.endswith(suffix):
+            return key[: -len(suffix)], unit
+    return key, ""
+
+
 def _number_parts(numbers):
     """``(label, value text, units)`` of each number of a view, units read from the names."""
     parts = []
     for key, value in numbers.items():
         value = float(value)
-        name, units = key, ""
-        for suffix, unit in _UNIT_SUFFIXES:
-            if key.endswith(suffix):
-                name, units = key[: -len(suffix)], unit
-                break
-        words = name.split("_")
-        label = " ".join(_WORDS.get(w, w) for w in words).replace("-oxygenator oxygenator", "-oxygenator")
+        label, units = name_words(key)
+        words = _split_units(key)[0].split("_")
         if words[-1] in _FLAG_WORDS:
             text = "yes" if value else "no"
         elif not units and words[-1] in _PERCENT_WORDS:

@@ -14,6 +14,7 @@ import math
 import textwrap
 
 from ecmolib import patients as _patients
+from ecmolib.widgets import name_words
 
 __all__ = ["notice"]
 
@@ -22,26 +23,6 @@ def _same(value, default) -> bool:
     if isinstance(value, (int, float)) and isinstance(default, (int, float)):
         return math.isclose(float(value), float(default), rel_tol=1e-9, abs_tol=1e-12)
     return value == default
-
-
-#: Unit suffixes of setting names and how they read (longest first).
-_UNITS = (("_ml_kg_min", "mL/kg/min"), ("_l_min", "L/min"), ("_ml_min", "mL/min"), ("_g_dl", "g/dL"),
-          ("_mmhg", "mmHg"), ("_ml", "mL"), ("_kg", "kg"), ("_rpm", "rpm"), ("_c", "°C"))
-
-
-#: Words for the abbreviations of setting names.
-_WORDS = {"hb": "haemoglobin", "fio2": "FiO2", "fdo2": "FdO2", "so2": "SO2", "pco2": "PCO2", "po2": "PO2",
-          "ecmo": "ECMO", "vo2": "VO2"}
-
-
-def _label(name: str) -> tuple[str, str]:
-    """A setting's name in words and its units, from its code name (``hb_g_dl`` -> ("haemoglobin", "g/dL"))."""
-    units = ""
-    for suffix, u in _UNITS:
-        if name.endswith(suffix):
-            name, units = name[: -len(suffix)], u
-            break
-    return " ".join(_WORDS.get(w, w) for w in name.split("_")), units
 
 
 def _text(value, units="") -> str:
@@ -86,7 +67,7 @@ def notice(patient, *, default=_patients.ADULT, **settings) -> None:
     >>> notice(patients.NEONATE, hb_g_dl=(8.0, 12.0))  # doctest: +NORMALIZE_WHITESPACE
     NOTE: this lesson now runs with another scenario than the one its text was written for.
       - patient: Term neonate (3.5 kg) instead of Adult (70 kg)
-      - haemoglobin: 8 g/dL instead of 12 g/dL
+      - Hb: 8 g/dL instead of 12 g/dL
     The numbers quoted in the text are those of the default scenario; read yours from the outputs.
     <BLANKLINE>
     """
@@ -104,7 +85,7 @@ def notice(patient, *, default=_patients.ADULT, **settings) -> None:
         return
     lines = ["NOTE: this lesson now runs with another scenario than the one its text was written for."]
     for name, value, dflt in changed:
-        words, units = _label(name)
+        words, units = name_words(name)
         lines.append(f"  - {words}: {_text(value, units)} instead of {_text(dflt, units)}")
     lines.append("The numbers quoted in the text are those of the default scenario; read yours from the outputs.")
     print("\n".join(textwrap.fill(line, 100, subsequent_indent="    " if line.startswith("  -") else "")
