@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "CACHE_DIR", "loaded", "njit", "register_jitable"]
+__all__ = ["AVAILABLE", "CACHE_DIR", "loaded", "njit"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -121,14 +121,6 @@ def __getattr__(name):
     if name == "AVAILABLE":
         return _load()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def register_jitable(fn):
-    """``numba.extending.register_jitable``, or the function itself without numba."""
-    if not _load():
-        return fn
-    from numba.extending import register_jitable as jitable
-    return jitable(fn)
 
 
 def njit(**options):
