@@ -776,16 +776,15 @@ def delivery_explorer(patient=patients.ADULT, *, hb_g_dl=None, pao2_mmhg=ARTERIA
     """
     patients._checked(patient)
     co, vo2 = patient.cardiac_output_l_min, patient.vo2_ml_min
-    vo2_step = nice_step(vo2)
-    vo2_start = round(round(vo2 / vo2_step) * vo2_step, 10)
     hb = patient.hb_g_dl if hb_g_dl is None else float(_v.scalar("hb_g_dl", hb_g_dl, "g/dL", 5.0, 20.0))
     specs = {
         "hb_g_dl": SliderSpec.anchored("haemoglobin", "g/dL", hb, 5.0, 20.0, 0.5, ".1f"),
         "cardiac_output_l_min": SliderSpec.anchored("cardiac output", "L/min", co, 0.2 * co, 1.6 * co,
                                                     nice_step(co)),
         "pao2_mmhg": SliderSpec.anchored("PaO2", "mmHg", float(pao2_mmhg), 35.0, 150.0, 1.0, ".0f"),
-        # Started at the patient's VO2 rounded to the step, so the ends are round too.
-        "vo2_demand_ml_min": SliderSpec.anchored("VO2 demand", "mL/min", vo2_start, 0.5 * vo2, 2.0 * vo2, vo2_step),
+        # Starts at the patient's own VO2, so the explorer's first state is the
+        # patient's (the ends are then whole steps from it, shown to the step's decimals).
+        "vo2_demand_ml_min": SliderSpec.anchored("VO2 demand", "mL/min", vo2, 0.5 * vo2, 2.0 * vo2, nice_step(vo2)),
     }
     defaults = {k: spec.value for k, spec in specs.items()}
 
