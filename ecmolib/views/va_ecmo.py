@@ -59,6 +59,7 @@ __all__ = [
     "native_output",
     "scenario_state",
     "report",
+    "zone_words",
     "draw_aorta",
     "update_aorta",
     "draw_zone_travel",
@@ -97,6 +98,8 @@ _FLOW_KNOTS = 8
 # Simulated time for which each grid point after the first of a row is run
 # on from the previous one (the output settles in a few seconds).
 _SETTLE_S = 15.0
+# Highest VA flow the beat-by-beat model takes [L/min].
+_MAX_FLOW_L_MIN = 15.0
 # The lesson's lung failure (see default_scenario).
 _SHUNT_FRACTION = 0.7
 _FIO2 = 0.5
@@ -218,7 +221,9 @@ def _native_grid(patient, top_flow_l_min):
 
 
 def _top_flow(patient, s):
-    return max(1.25 * _patients.target_ecmo_flow_l_min(patient, "va"), float(s["ecmo_flow_l_min"]))
+    """Highest set flow of the native-output grid [L/min]: 1.25 x the target, or the scenario's highest flow."""
+    q = _v.checked("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", low=0.0, high=_MAX_FLOW_L_MIN)
+    return max(1.25 * _patients.target_ecmo_flow_l_min(patient, "va"), float(np.max(q)))
 
 
 def native_output(patient, heart_recovery, ecmo_flow_l_min, *, top_flow_l_min=None):
@@ -289,8 +294,8 @@ def scenario_state(patient=_patients.ADULT, **settings) -> va.VASteadyState:
     --------
     >>> from ecmolib.views import va_ecmo
     >>> r = va_ecmo.scenario_state()
-    >>> r.mixing_zone_position > 0.1
-    True
+    >>> round(float(r.native_output_l_min), 1), round(float(r.mixing_zone_position), 2)
+    (2.1, 0.74)
     """
     p = _patients._checked(patient)
     s = _scenario(p, settings)
@@ -327,10 +332,15 @@ def report(label, patient=_patients.ADULT, **settings) -> va.VASteadyState:
         raise ValueError("report prints one state; give scalar settings")
     n = _numbers(r)
     print(f"{str(label):<30s} native {n['native_output_l_min']:4.2f} L/min  ECMO {n['ecmo_share_fraction']:4.0%}"
-          f"  zone {n['mixing_zone_position']:.2f} ({_ZONE_WORDS[str(r.mixing_zone)]})"
+          f"  zone {n['mixing_zone_position']:.2f} ({zone_words(r)})"
           f"  coronary {n['coronary_so2']:4.0%}  R radial {n['right_radial_so2']:4.0%}"
           f"  brain {n['brain_so2']:4.0%}  lower body {n['lower_body_so2']:4.0%}")
     return r
+
+
+def zone_words(r) -> str:
+    """Where the mixing zone of a scalar VA state lies, in words ("arch", "descending thoracic aorta", ...)."""
+    return _ZONE_WORDS[str(r.mixing_zone)]
 
 
 _ZONE_WORDS = {
@@ -557,10 +567,14 @@ _CURRENT = "#762a83"
 
 def draw_zone_travel(ax, flows_l_min, positions, *, i_flow):
     """Mixing-zone position (valve at the top) against the ECMO flow, with the current point."""
+    # Band names at the left, the abdominal one at the bottom right: where
+    # the curve is not (it starts low in the abdomen and rises with flow).
     for k, (name, lo, hi) in enumerate(_BANDS):
         ax.axhspan(lo, hi, color=("0.93", "0.85", "0.93")[k], zorder=0)
-        ax.text(flows_l_min[0] + 0.02 * np.ptp(flows_l_min), 0.5 * (lo + hi), name, fontsize=8, color="0.3",
-                va="center", ha="left", zorder=1)
+        last = k == len(_BANDS) - 1
+        x = flows_l_min[-1] - 0.02 * np.ptp(flows_l_min) if last else flows_l_min[0] + 0.02 * np.ptp(flows_l_min)
+        ax.text(x, hi - 0.03 if last else 0.5 * (lo + hi), name, fontsize=8, color="0.3",
+                va="bottom" if last else "center", ha="right" if last else "left", zorder=1)
     ax.set_ylim(1.0, 0.0)
     ax.set_xlim(flows_l_min[0], flows_l_min[-1])
     ax.set_xlabel("ECMO flow [L/min]")
