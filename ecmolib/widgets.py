@@ -791,7 +791,9 @@ STATIC_TEXT = "Interactive figure ({sliders}): run the notebook to move the slid
 # its label ("pump speed [rpm]" -> aria-label "pump speed, rpm"), has it
 # announce the printed value in the label's units (aria-valuetext "3500
 # rpm", "30 %" rather than the raw float noUiSlider gives), and gives the
-# figure the printed numbers as its text alternative.
+# figure the printed numbers as its text alternative (read from the lines'
+# text, not innerText, which is empty for a cell JupyterLab has not
+# rendered yet because it lies off screen).
 _A11Y_JS = """
 if (!window.ecmolibA11y) {
   window.ecmolibA11y = true;
@@ -808,7 +810,8 @@ if (!window.ecmolibA11y) {
       if (h.getAttribute('aria-valuetext') !== text) h.setAttribute('aria-valuetext', text);
     });
     const img = box.querySelector(':scope > img'), out = box.querySelector('.ecmolib-readout');
-    const alt = 'Figure. ' + (out ? out.innerText.replace(/\\s*\\n\\s*/g, '; ') : '');
+    const lines = out ? Array.from(out.querySelectorAll('.ecmolib-readout-line'), (d) => d.textContent.trim()) : [];
+    const alt = 'Figure. ' + lines.join('; ');
     if (img && img.alt !== alt) img.alt = alt;
   });
   new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, characterData: true,

@@ -31,3 +31,22 @@ def test_start_here_runs_in_jupyterlab_and_its_slider_moves_the_figure(lab_serve
     states = check_explorer(page, box)
     assert len(states) == 5
     check_accessible(page)
+
+
+#: Lessons whose first explorer is also moved in a real browser (one per
+#: lesson after 04, each in its own JupyterLab).
+LESSONS_WITH_EXPLORERS = ["05_va_ecmo.ipynb"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS_WITH_EXPLORERS)
+def test_lesson_runs_in_jupyterlab_and_its_first_explorer_follows_its_slider(lesson, lab_server, page, check_explorer,
+                                                                           check_accessible):
+    server = lab_server(lesson)
+    harness.open_lab_notebook(page, server, lesson)
+    result = harness.run_all_cells(page)
+    assert result == {"ok": True}, f"{lesson}: notebook:run-all-cells did not finish cleanly: {result}"
+    stderr = page.locator(STDERR)
+    assert stderr.count() == 0, f"{lesson} wrote to stderr or raised: {stderr.all_inner_texts()}"
+    states = check_explorer(page, harness.explorer(page))
+    assert len(states) == 5
+    check_accessible(page)
