@@ -639,12 +639,13 @@ _WORDS = {
     "pco2": "PCO₂", "paco2": "PaCO₂", "pvco2": "PvCO₂", "o2": "O₂", "co2": "CO₂", "do2": "DO₂",
     "vo2": "VO₂", "cao2": "CaO₂", "cvo2": "CvO₂", "fdo2": "FdO₂", "fio2": "FiO₂", "ph": "pH", "hb": "Hb",
     "p50": "P50", "ecmo": "ECMO", "pre": "pre-oxygenator", "post": "post-oxygenator",
-    "pa": "pulmonary artery",
+    "pa": "pulmonary artery", "map": "MAP", "lv": "LV", "edp": "EDP", "edv": "EDV",
 }
-#: Names shown in per cent: saturations and other fractions 0..1. (FdO2 is
+#: Names shown in per cent: saturations and other fractions 0..1 (a share
+#: of a flow, a position along a vessel). (FdO2 is
 #: not: the lessons give it as a fraction, like the blender and its slider.)
 _PERCENT_WORDS = ("so2", "sao2", "svo2", "fio2", "fraction", "ratio", "recirculation", "health", "extraction",
-                  "doubling")
+                  "doubling", "share", "position")
 #: Names that are yes/no flags (returned as 0.0 or 1.0).
 _FLAG_WORDS = ("suction", "limited")
 

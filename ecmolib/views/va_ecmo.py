@@ -309,7 +309,7 @@ def _numbers(r) -> dict:
     return {
         "ecmo_flow_l_min": f(r.ecmo_flow_l_min),
         "native_output_l_min": f(r.native_output_l_min),
-        "ecmo_share_fraction": share,
+        "ecmo_share": share,
         "mixing_zone_position": f(r.mixing_zone_position),
         "coronary_so2": f(r.region_so2["coronary"]),
         "right_radial_so2": f(r.sao2_right_radial),
@@ -331,7 +331,7 @@ def report(label, patient=_patients.ADULT, **settings) -> va.VASteadyState:
     if np.ndim(r.sao2_right_radial):
         raise ValueError("report prints one state; give scalar settings")
     n = _numbers(r)
-    print(f"{str(label):<30s} native {n['native_output_l_min']:4.2f} L/min  ECMO {n['ecmo_share_fraction']:4.0%}"
+    print(f"{str(label):<30s} native {n['native_output_l_min']:4.2f} L/min  ECMO {n['ecmo_share']:4.0%}"
           f"  zone {n['mixing_zone_position']:.2f} ({zone_words(r)})"
           f"  coronary {n['coronary_so2']:4.0%}  R radial {n['right_radial_so2']:4.0%}"
           f"  brain {n['brain_so2']:4.0%}  lower body {n['lower_body_so2']:4.0%}")
