@@ -2,7 +2,7 @@
 
 Run from the repository root with the project's environment::
 
-    .venv/bin/python benchmarks/key_to_pixel.py                   # lessons 00-04, JupyterLab and Voila
+    .venv/bin/python benchmarks/key_to_pixel.py                   # every lesson, JupyterLab and Voila
     .venv/bin/python benchmarks/key_to_pixel.py --lessons 00 02 --frontends lab
 
 For each lesson and front end it starts the server (JupyterLab, or Voila on
@@ -50,6 +50,7 @@ LESSONS = {
     "02": "02_membrane_lung.ipynb",
     "03": "03_circuit_pressures_and_flow.ipynb",
     "04": "04_vv_ecmo.ipynb",
+    "05": "05_va_ecmo.ipynb",
 }
 MOVE_TIMEOUT_MS = 15_000
 TARGET_MS = 60.0  # the lessons' goal for the median key->img src time

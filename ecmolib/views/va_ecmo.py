@@ -579,7 +579,8 @@ def draw_zone_travel(ax, flows_l_min, positions, *, i_flow):
         ax.text(x, hi - 0.03 if last else 0.5 * (lo + hi), name, fontsize=8, color="0.3",
                 va="bottom" if last else "center", ha="right" if last else "left", zorder=1)
     ax.set_ylim(1.0, 0.0)
-    ax.set_xlim(flows_l_min[0], flows_l_min[-1])
+    pad = 0.02 * np.ptp(flows_l_min)
+    ax.set_xlim(flows_l_min[0] - pad, flows_l_min[-1] + pad)  # room for the marker at either end
     ax.set_xlabel("ECMO flow [L/min]")
     ax.set_ylabel("mixing zone, from the valve [% of the way to the bifurcation]")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -666,7 +667,7 @@ def harlequin_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
                            i_flow=i)
         return numbers(i, j, k)
 
-    return Explorer(draw=draw, update=update, specs=specs, figsize=(10.5, 5.6))
+    return Explorer(draw=draw, update=update, specs=specs, figsize=(10.0, 5.3))
 
 
 class _Picked:
