@@ -76,6 +76,7 @@ __all__ = [
     "report",
     "draw_comparison",
     "update_comparison",
+    "failure_slider",
     "comparison_explorer",
     "EXPLORERS",
 ]
@@ -521,3 +522,233 @@ def report(table: ComparisonTable, i_flow, *, failures=FAILURES, modes=("vv", "v
                   f"{upper:>9.0%} /{lower:>4.0%}{r.do2_ml_min[i, j]:6.0f}"
                   f"{r.vo2_ml_min[i, j]:7.0f}/{r.vo2_demand_ml_min[i, j]:<4.0f}{r.map_mmhg[i, j]:5.0f}"
                   f"{r.lv_edp_mmhg[i, j]:6.0f}{r.native_output_l_min[i, j]:6.2f}{r.ecmo_flow_l_min[i, j]:6.2f}")
+
+
+# --------------------------------------------------------------------------
+# The picture: two bodies (VV, VA) and three bar charts on shared axes
+# --------------------------------------------------------------------------
+
+_MODE_COLORS = {"vv": "#92c5de", "va": "#762a83"}  # light blue, dark plum: apart in greyscale too
+# Body picture, axes data units (x 0..4, y 0..6): region -> (shape, geometry); each region's
+# name and saturation are one text beside it (position, alignment).
+_BODY_SHAPES = {
+    "brain": ("circle", (2.0, 5.25, 0.55)),
+    "right_arm": ("box", (0.35, 2.3, 0.5, 2.0)),   # the patient's right: the viewer's left
+    "left_arm": ("box", (3.15, 2.3, 0.5, 2.0)),
+    "coronary": ("circle", (1.55, 3.7, 0.38)),
+    "lower_body": ("box", (1.45, 0.15, 1.1, 2.0)),
+}
+_LABELS = {
+    "brain": ("brain", (2.7, 5.25), "left", "center"),
+    "right_arm": ("right arm", (0.6, 2.12), "center", "top"),
+    "left_arm": ("left arm", (3.4, 2.12), "center", "top"),
+    "coronary": ("heart", (2.05, 3.7), "left", "center"),
+    "lower_body": ("lower\nbody", (1.35, 0.75), "right", "center"),
+}
+
+
+def _draw_body(ax, title):
+    """A schematic body whose five regions :func:`_update_body` colours by saturation."""
+    ax.set_xlim(0.0, 4.0)
+    ax.set_ylim(0.0, 6.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.add_patch(FancyBboxPatch((0.95, 2.3), 2.1, 2.3, boxstyle="round,pad=0.08", facecolor="0.93",
+                                edgecolor="0.5", zorder=1))  # the chest
+    a = {"patches": {}, "numbers": {}}
+    for region, (kind, geom) in _BODY_SHAPES.items():
+        if kind == "circle":
+            patch = Circle(geom[:2], geom[2], edgecolor="0.25", zorder=2)
+        else:
+            patch = FancyBboxPatch(geom[:2], geom[2], geom[3], boxstyle="round,pad=0.06", edgecolor="0.25", zorder=2)
+        a["patches"][region] = ax.add_patch(patch)
+        _, (x, y), ha, va_ = _LABELS[region]
+        a["numbers"][region] = ax.text(x, y, "", ha=ha, va=va_, fontsize=8.5, zorder=4, linespacing=1.1)
+    ax.set_title(title, fontsize=10.5)
+    a["note"] = ax.text(2.0, -0.2, "", ha="center", va="top", fontsize=8.5, zorder=4)
+    return a
+
+
+def _update_body(a, r: ModeReadout, i, j, *, mode):
+    for region in _REGIONS:
+        so2 = float(r.region_so2[region][i, j])
+        a["patches"][region].set_facecolor(plotting.so2_color(so2))
+        a["numbers"][region].set_text(f"{_LABELS[region][0]}\n{so2:.0%}")
+    if mode == "vv":
+        a["note"].set_text(f"one arterial blood everywhere\nheart pumps {r.native_output_l_min[i, j]:.2f} L/min")
+    else:
+        zone = str(r.mixing_zone[i, j]).replace("_", " ")
+        a["note"].set_text(f"heart ejects {r.native_output_l_min[i, j]:.2f} L/min\nstreams meet: {zone}")
+
+
+def _bar_axes(ax, title, units, top):
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(0.0, top)
+    ax.set_xticks([0, 1], ["VV", "VA"])
+    ax.set_title(title, fontsize=9.5)
+    ax.set_ylabel(units, fontsize=9)
+    ax.grid(axis="x", visible=False)
+    bars = ax.bar([0, 1], [0.0, 0.0], width=0.6, color=[_MODE_COLORS[m] for m in MODES], edgecolor="0.2", zorder=2)
+    labels = [ax.text(k, 0.0, "", ha="center", va="bottom", fontsize=8, zorder=4, linespacing=1.1,
+                      bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}) for k in (0, 1)]
+    return {"bars": list(bars), "labels": labels}
+
+
+def _limits(table: ComparisonTable):
+    """Axis tops over the whole table, so that bars compare across failures and flows."""
+    both = (table.vv, table.va)
+    do2 = max(float(np.max(r.do2_ml_min)) for r in both)
+    pressure = max(float(np.max(r.map_mmhg)) for r in both)
+    edp = max(float(np.max(r.lv_edp_mmhg)) for r in both)
+    return 1.45 * do2, 1.45 * max(pressure, table.map_target_mmhg), 1.35 * edp
+
+
+def draw_comparison(fig, table: ComparisonTable, *, i_failure, i_flow):
+    """VV (left) and VA (right) for one failure and flow: bodies coloured by saturation, then three bar charts.
+
+    Top: each mode's body, its five regions coloured by the saturation of
+    the arterial blood that reaches them (also written as numbers). Bottom,
+    on axes shared by both modes and fixed over every failure and flow: O2
+    delivery with the consumption (dark inner bar) and the demand (dotted
+    line); mean arterial pressure with the target (dashed line); LV
+    end-diastolic pressure, with the share of the cycle the aortic valve
+    opens.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Empty figure to draw into.
+    table : ComparisonTable
+    i_failure, i_flow : int
+        Indices in :data:`FAILURES` and :attr:`ComparisonTable.flows_l_min`.
+
+    Returns
+    -------
+    dict
+        The artists by name; pass them to :func:`update_comparison`.
+    """
+    grid = fig.add_gridspec(2, 6, height_ratios=[1.55, 1.0], left=0.08, right=0.93, bottom=0.07, top=0.9,
+                            hspace=0.42, wspace=1.7)
+    a = {"bodies": {}, "title": fig.suptitle("", fontsize=10.5)}
+    for k, m in enumerate(MODES):
+        ax = fig.add_subplot(grid[0, 3 * k:3 * k + 3])
+        title = _MODE_TITLES[m] + (f" ({table.cannulation} return)" if m == "va" else " (return to the right atrium)")
+        a["bodies"][m] = _draw_body(ax, title)
+    fig.colorbar(mpl.cm.ScalarMappable(norm=plotting.SO2_NORM, cmap=plotting.SO2_CMAP),
+                 ax=[fig.axes[0], fig.axes[1]], fraction=0.025, pad=0.01, label="O₂ saturation",
+                 format=PercentFormatter(1.0, decimals=0))
+    do2_top, map_top, edp_top = _limits(table)
+    ax = fig.add_subplot(grid[1, 0:2])
+    a["do2"] = _bar_axes(ax, "O₂ delivery, consumption", "[mL/min]", do2_top)
+    a["vo2"] = list(ax.bar([0, 1], [0.0, 0.0], width=0.28, color="0.15", zorder=3))
+    demand = float(table.vv.vo2_demand_ml_min[0, 0])
+    ax.axhline(demand, color="0.3", ls=":", lw=1.3, zorder=3)
+    ax.text(0.02, 0.98, f"dotted: O₂ demand {demand:.0f}\ndark bar: consumption", transform=ax.transAxes,
+            ha="left", va="top", fontsize=7.5, color="0.3")
+    ax = fig.add_subplot(grid[1, 2:4])
+    a["map"] = _bar_axes(ax, "mean arterial pressure", "[mmHg]", map_top)
+    ax.axhline(table.map_target_mmhg, color="0.3", ls="--", lw=1.2, zorder=3)
+    ax.text(0.02, 0.98, f"dashed: target {table.map_target_mmhg:.0f} mmHg", transform=ax.transAxes, ha="left",
+            va="top", fontsize=7.5, color="0.3")
+    ax = fig.add_subplot(grid[1, 4:6])
+    a["edp"] = _bar_axes(ax, "LV end-diastolic pressure", "[mmHg]", edp_top)
+    update_comparison(a, table, i_failure=i_failure, i_flow=i_flow)
+    return a
+
+
+def update_comparison(artists, table: ComparisonTable, *, i_failure, i_flow):
+    """Show another failure and flow on a figure made by :func:`draw_comparison`; returns its numbers."""
+    i, j = int(i_failure), int(i_flow)
+    a = artists
+    for k, m in enumerate(MODES):
+        r = table.mode(m)
+        _update_body(a["bodies"][m], r, i, j, mode=m)
+        do2, vo2 = float(r.do2_ml_min[i, j]), float(r.vo2_ml_min[i, j])
+        a["do2"]["bars"][k].set_height(do2)
+        a["vo2"][k].set_height(vo2)
+        short = " (short)" if r.supply_limited[i, j] else ""
+        a["do2"]["labels"][k].set_position((k, do2))
+        a["do2"]["labels"][k].set_text(f"{do2:.0f}\nVO₂ {vo2:.0f}{short}")
+        pressure = float(r.map_mmhg[i, j])
+        a["map"]["bars"][k].set_height(pressure)
+        a["map"]["labels"][k].set_position((k, pressure))
+        a["map"]["labels"][k].set_text(f"{pressure:.0f}\npulse {r.pulse_pressure_mmhg[i, j]:.0f}")
+        edp = float(r.lv_edp_mmhg[i, j])
+        a["edp"]["bars"][k].set_height(edp)
+        a["edp"]["labels"][k].set_position((k, edp))
+        a["edp"]["labels"][k].set_text(f"{edp:.0f}\nvalve\nopen {r.aortic_valve_open_fraction[i, j]:.0%}")
+    q_set, q_va = float(table.flows_l_min[j]), float(table.va.ecmo_flow_l_min[i, j])
+    drained = "" if abs(q_va - q_set) < 0.005 * q_set else f" (VA drains only {q_va:.2f})"
+    a["title"].set_text(f"Failure: {FAILURE_LABELS[FAILURES[i]]}.  ECMO flow {q_set:g} L/min{drained}")
+    return _numbers(table, i, j)
+
+
+def _numbers(table: ComparisonTable, i, j) -> dict:
+    """The key numbers of a state, named with their units (read by :func:`ecmolib.widgets.format_readout`)."""
+    out = {}
+    for m in MODES:
+        r, name = table.mode(m), m.upper()
+        out[f"{name}_upper_body_so2"] = float(r.upper_body_so2[i, j])
+        out[f"{name}_lower_body_so2"] = float(r.region_so2["lower_body"][i, j])
+    for m in MODES:
+        r, name = table.mode(m), m.upper()
+        out[f"{name}_MAP_mmhg"] = float(r.map_mmhg[i, j])
+        out[f"{name}_LVEDP_mmhg"] = float(r.lv_edp_mmhg[i, j])
+    for m in MODES:
+        r, name = table.mode(m), m.upper()
+        out[f"{name}_DO2_ml_min"] = float(r.do2_ml_min[i, j])
+        out[f"{name}_VO2_ml_min"] = float(r.vo2_ml_min[i, j])
+    out["failure"] = float(i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------
+# The explorer
+# --------------------------------------------------------------------------
+
+
+def failure_slider(value="lungs") -> SliderSpec:
+    """The failure slider: 1 lungs only, 2 heart only, 3 both (its label says so)."""
+    k = FAILURES.index(_v.choice("failure", value, FAILURES)) + 1
+    return SliderSpec("failure (1 lungs, 2 heart, 3 both)", "", 1.0, float(len(FAILURES)), float(k), 1.0, ".0f")
+
+
+def comparison_explorer(patient=_patients.ADULT, *, failure="lungs", **scenario) -> Explorer:
+    """The failure and the ECMO flow over VV and VA side by side (:func:`draw_comparison`).
+
+    The grid (:func:`comparison_table`) is computed when the explorer is
+    built: one beat-by-beat run per heart condition and VA flow (0.5-1.5 s
+    for the presets on one core), then each move is a lookup.
+    """
+    p = _patients._checked(patient)
+    s = _scenario(p, scenario)
+    specs = {"failure": failure_slider(failure), "ecmo_flow_l_min": flow_slider(p, **s)}
+    table = comparison_table(p, **s)
+    artists = weakref.WeakKeyDictionary()
+
+    def indices(failure, ecmo_flow_l_min):
+        return (specs["failure"].index(failure, name="failure"),
+                specs["ecmo_flow_l_min"].index(ecmo_flow_l_min, name="ecmo_flow_l_min"))
+
+    def draw(fig, failure, ecmo_flow_l_min):
+        i, j = indices(failure, ecmo_flow_l_min)
+        a = draw_comparison(fig, table, i_failure=i, i_flow=j)
+        moving = {"title": a["title"], "vo2": a["vo2"],
+                  "bodies": {m: {"patches": b["patches"], "numbers": b["numbers"], "note": b["note"]}
+                             for m, b in a["bodies"].items()},
+                  "bars": [a[k] for k in ("do2", "map", "edp")]}
+        artists[fig] = a
+        widgets.live_artists(fig, moving)
+        return _numbers(table, i, j)
+
+    def update(fig, failure, ecmo_flow_l_min):
+        i, j = indices(failure, ecmo_flow_l_min)
+        return update_comparison(artists[fig], table, i_failure=i, i_flow=j)
+
+    return Explorer(draw=draw, update=update, specs=specs, figsize=(8.8, 5.6))
+
+
+#: This lesson's explorers, gathered by :data:`ecmolib.views.EXPLORERS`.
+EXPLORERS = {
+    "06 VV and VA side by side": comparison_explorer,
+}
