@@ -562,8 +562,13 @@ def _draw_body(ax, title):
         else:
             patch = FancyBboxPatch(geom[:2], geom[2], geom[3], boxstyle="round,pad=0.06", edgecolor="0.25", zorder=2)
         a["patches"][region] = ax.add_patch(patch)
-        _, (x, y), ha, va_ = _LABELS[region]
-        a["numbers"][region] = ax.text(x, y, "", ha=ha, va=va_, fontsize=8.5, zorder=4, linespacing=1.1)
+        # The name is drawn once; only the number below it moves (text is the costly part of a redraw).
+        words, (x, y), ha, va_ = _LABELS[region]
+        lines = words.count("\n") + 1
+        top = {"top": y, "center": y + 0.16 * (lines + 1), "bottom": y + 0.32 * (lines + 1)}[va_]
+        ax.text(x, top, words, ha=ha, va="top", fontsize=8.5, zorder=4, linespacing=1.1)
+        a["numbers"][region] = ax.annotate("", (x, top), xytext=(0.0, -11.0 * lines), textcoords="offset points",
+                                           ha=ha, va="top", fontsize=8.5, zorder=4)
     ax.set_title(title, fontsize=10.5)
     a["note"] = ax.text(2.0, -0.2, "", ha="center", va="top", fontsize=8.5, zorder=4)
     return a
@@ -573,7 +578,7 @@ def _update_body(a, r: ModeReadout, i, j, *, mode):
     for region in _REGIONS:
         so2 = float(r.region_so2[region][i, j])
         a["patches"][region].set_facecolor(plotting.so2_color(so2))
-        a["numbers"][region].set_text(f"{_LABELS[region][0]}\n{so2:.0%}")
+        a["numbers"][region].set_text(f"{so2:.0%}")
     if mode == "vv":
         a["note"].set_text(f"one arterial blood everywhere\nheart pumps {r.native_output_l_min[i, j]:.2f} L/min")
     else:
@@ -600,7 +605,7 @@ def _limits(table: ComparisonTable):
     do2 = max(float(np.max(r.do2_ml_min)) for r in both)
     pressure = max(float(np.max(r.map_mmhg)) for r in both)
     edp = max(float(np.max(r.lv_edp_mmhg)) for r in both)
-    return 1.45 * do2, 1.45 * max(pressure, table.map_target_mmhg), 1.35 * edp
+    return 1.45 * do2, 1.45 * max(pressure, table.map_target_mmhg), 1.5 * edp
 
 
 def draw_comparison(fig, table: ComparisonTable, *, i_failure, i_flow):
@@ -652,6 +657,8 @@ def draw_comparison(fig, table: ComparisonTable, *, i_failure, i_flow):
             va="top", fontsize=7.5, color="0.3")
     ax = fig.add_subplot(grid[1, 4:6])
     a["edp"] = _bar_axes(ax, "LV end-diastolic pressure", "[mmHg]", edp_top)
+    ax.text(0.02, 0.98, "open: share of each beat with\nthe aortic valve open", transform=ax.transAxes, ha="left",
+            va="top", fontsize=7.5, color="0.3")
     update_comparison(a, table, i_failure=i_failure, i_flow=i_flow)
     return a
 
@@ -676,7 +683,7 @@ def update_comparison(artists, table: ComparisonTable, *, i_failure, i_flow):
         edp = float(r.lv_edp_mmhg[i, j])
         a["edp"]["bars"][k].set_height(edp)
         a["edp"]["labels"][k].set_position((k, edp))
-        a["edp"]["labels"][k].set_text(f"{edp:.0f}\nvalve\nopen {r.aortic_valve_open_fraction[i, j]:.0%}")
+        a["edp"]["labels"][k].set_text(f"{edp:.0f}\nopen {r.aortic_valve_open_fraction[i, j]:.0%}")
     q_set, q_va = float(table.flows_l_min[j]), float(table.va.ecmo_flow_l_min[i, j])
     drained = "" if abs(q_va - q_set) < 0.005 * q_set else f" (VA drains only {q_va:.2f})"
     a["title"].set_text(f"Failure: {FAILURE_LABELS[FAILURES[i]]}.  ECMO flow {q_set:g} L/min{drained}")
