@@ -141,6 +141,8 @@ def test_scenario_and_slider_follow_the_patient():
     ({"hb_g_dl": 40.0}, r"hb_g_dl \[g/dL\]"),
     ({"cannulation": "neck"}, "cannulation"),
     ({"ecmo_flow_l_min": -1.0}, r"ecmo_flow_l_min \[L/min\]"),
+    ({"failing_shunt_fraction": 1.5}, r"failing_shunt_fraction \[fraction 0..1\]"),
+    ({"fio2": 0.1}, r"fio2 \[fraction 0..1\]"),
     ({"sweep_l_min": 3.0}, "unknown scenario keys"),
 ])
 def test_bad_scenario_fails_loudly(bad, match):

@@ -134,6 +134,9 @@ _REGIONS = ("brain", "right_arm", "left_arm", "coronary", "lower_body")
 #: The upper-body regions whose worst saturation is judged.
 _UPPER_BODY = ("coronary", "brain", "right_arm")
 
+#: Largest ECMO flow [L/min]: the VA flow range of :func:`ecmolib.hemodynamics.simulate` (0-15 L/min).
+_MAX_FLOW_L_MIN = 15.0
+
 #: Duration of each beat-by-beat run after its warm-up [s]: at least five
 #: beats (the summary's window) at any heart rate of the presets.
 _DURATION_S = 5.0
@@ -194,8 +197,10 @@ def _scenario(patient, scenario):
     if unknown:
         raise ValueError(f"unknown scenario keys {sorted(unknown)}; valid keys are {sorted(SCENARIO)}")
     s = {**default_scenario(patient), **scenario}
-    _v.scalar("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", 0.0, hemodynamics._FLOW_RANGE_L_MIN[1],
-              low_inclusive=False)
+    _v.scalar("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", 0.0, _MAX_FLOW_L_MIN, low_inclusive=False)
+    _v.scalar("hb_g_dl", s["hb_g_dl"], "g/dL", 2.0, 25.0)
+    _v.scalar("failing_shunt_fraction", s["failing_shunt_fraction"], "fraction 0..1", 0.0, 1.0)
+    _v.scalar("fio2", s["fio2"], "fraction 0..1", 0.21, 1.0)
     _v.choice("cannulation", s["cannulation"], va.CANNULATIONS)
     return s
 
@@ -423,7 +428,7 @@ def comparison_table(patient=_patients.ADULT, flows_l_min=None, **scenario) -> C
     p = _patients._checked(patient)
     s = _scenario(p, scenario)
     grid = flow_slider(p, **s).grid() if flows_l_min is None else flows_l_min
-    q = _v.grid("flows_l_min", grid, "L/min", 0.0, hemodynamics._FLOW_RANGE_L_MIN[1], low_inclusive=False)
+    q = _v.grid("flows_l_min", grid, "L/min", 0.0, _MAX_FLOW_L_MIN, low_inclusive=False)
     return _comparison_table(p, tuple(float(x) for x in np.ravel(q)), tuple(sorted(s.items())))
 
 
