@@ -66,6 +66,7 @@ __all__ = [
     "update_zone_travel",
     "harlequin_explorer",
     "cannulation_states",
+    "draw_aortas",
     "draw_cannulations",
     "lv_loading",
     "loading_report",
@@ -401,7 +402,13 @@ _BRANCH_LINES = {
     "renal": (_S_DIAPHRAGM + 0.07, (6.5, 2.3), "lower_body"),
 }
 _ILIACS = ((4.3, 0.2), (6.1, 0.2))
-_ENTRY = {"central": (_ASC_X - 1.15, 6.1), "axillary": (1.0, 8.4), "carotid": (2.6, 9.8)}
+# Where the ECMO return is drawn to come from (femoral: below left), and
+# where its arrow ends: the ascending aorta, the side of the brachiocephalic
+# trunk (axillary: through the right subclavian artery), the top of the
+# trunk (carotid).
+_ENTRY = {"central": ((_ASC_X - 1.15, 6.1), (_ASC_X - 0.1, 6.4)),
+          "axillary": ((1.2, 7.9), (2.62, 8.35)),
+          "carotid": ((2.6, 9.8), (2.2, 9.1))}
 
 
 def _piece_colours(r, index):
@@ -482,7 +489,7 @@ def draw_aorta(ax, r: va.VASteadyState, *, index=(), title=None, colorbar=True, 
     if r.cannulation == "femoral":
         start, end = (3.0, 0.1), (4.55, 0.45)
     else:
-        start, end = _ENTRY[r.cannulation], (_ASC_X - 0.1, 6.4) if r.cannulation == "central" else (2.2, 9.1)
+        start, end = _ENTRY[r.cannulation]
     # Plain polygons and lines, not annotation arrows: those re-clip their
     # path on every draw, which cost a live slider about 9 ms.
     a["cannula"] = ax.add_patch(mpl.patches.FancyArrow(
@@ -508,8 +515,9 @@ def draw_aorta(ax, r: va.VASteadyState, *, index=(), title=None, colorbar=True, 
         ax.set_title(title, fontsize=10)
     if colorbar:  # inside the axes, bottom right, clear of the drawing
         cax = ax.inset_axes([0.9, 0.03, 0.025, 0.17])
-        ax.figure.colorbar(mpl.cm.ScalarMappable(norm=plotting.SO2_NORM, cmap=plotting.SO2_CMAP), cax=cax,
-                           format=PercentFormatter(1.0, decimals=0))
+        bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=plotting.SO2_NORM, cmap=plotting.SO2_CMAP), cax=cax,
+                                 format=PercentFormatter(1.0, decimals=0))
+        bar.set_ticks([0.4, 0.6, 0.8, 1.0])
         cax.set_title("SO₂", fontsize=8)
         cax.tick_params(labelsize=7.5)
     update_aorta(a, r, index=index)
@@ -520,9 +528,13 @@ def update_aorta(artists, r: va.VASteadyState, *, index=()):
     """Show another state on a picture made by :func:`draw_aorta` (colours, the zone and labels)."""
     a = artists
     at = functools.partial(_at, r, index)
-    a["aorta"].set_colors(_piece_colours(r, index))
-    for name, (_s0, _end, region) in _BRANCH_LINES.items():
-        a[name].set_color(plotting.so2_color(at(r.region_so2[region])))
+    pieces = _piece_colours(r, index)
+    a["aorta"].set_colors(pieces)
+    for name, (s0, _end, region) in _BRANCH_LINES.items():
+        if region == "brain":  # the left carotid: the blood of the aorta at its origin
+            a[name].set_color(pieces[min(int(s0 * _N_PIECES), _N_PIECES - 1)])
+        else:
+            a[name].set_color(plotting.so2_color(at(r.region_so2[region])))
     for line in a["iliacs"]:
         line.set_color(plotting.so2_color(at(r.region_so2["lower_body"])))
     for line in a["coronary"]:
@@ -548,9 +560,13 @@ def update_aorta(artists, r: va.VASteadyState, *, index=()):
     nx, ny = -ty / norm * 0.45, tx / norm * 0.45  # across the vessel
     a["zone_bar"].set_data([x - nx, x + nx], [y - ny, y + ny])
     y_text = float(np.clip(y, 4.0, 8.1))
-    a["zone_pointer"].set_data([x + abs(nx) + 0.05, 7.15], [y, y_text])
+    # A leader line from the label to the bar where it would not cross the
+    # aorta (the bar on the descending aorta); higher up the label sits
+    # beside the arch on its own.
+    descending = pos > _S_ARCH[1]
+    a["zone_pointer"].set_data([x + abs(nx) + 0.05, 7.15] if descending else [], [y, y_text] if descending else [])
     a["zone_text"].set_position((7.25, y_text))
-    a["zone_text"].set_text(f"mixing\nzone\nat {pos:.0%}")
+    a["zone_text"].set_text(f"mixing\nzone\nat {pos:.0%}" if descending else f"mixing zone\nat {pos:.0%}\n(black bar)")
     return a
 
 
@@ -700,13 +716,19 @@ def cannulation_states(patient=_patients.ADULT, **scenario) -> dict:
     return {site: scenario_state(patient, **{**scenario, "cannulation": site}) for site in _SITES}
 
 
+def draw_aortas(fig, titled_states: dict):
+    """One aorta (:func:`draw_aorta`) per state, side by side, titled by the dict's keys."""
+    axes = np.atleast_1d(fig.subplots(1, len(titled_states)))
+    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.0, top=0.93, wspace=0.02)
+    for k, (ax, (title, r)) in enumerate(zip(axes, titled_states.items())):
+        draw_aorta(ax, r, title=title, colorbar=k == len(titled_states) - 1,
+                   fontsize=7.5 if len(titled_states) > 2 else 8.5)
+    return axes
+
+
 def draw_cannulations(fig, states: dict):
     """The aorta of each state of :func:`cannulation_states`, side by side."""
-    axes = fig.subplots(1, len(states))
-    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.0, top=0.93, wspace=0.02)
-    for k, (ax, (site, r)) in enumerate(zip(axes, states.items())):
-        draw_aorta(ax, r, title=_SITE_TITLES[site], colorbar=k == len(states) - 1, fontsize=7.5)
-    return axes
+    return draw_aortas(fig, {_SITE_TITLES[site]: r for site, r in states.items()})
 
 
 # --------------------------------------------------------------------------
@@ -717,16 +739,18 @@ _LOOP_S = 3.0
 
 
 @functools.lru_cache(maxsize=64)
-def _loading(patient, va_flow_l_min, lv_vent_flow_l_min):
+def _loading(patient, va_flow_l_min, lv_vent_flow_l_min, heart_recovery):
     return hemodynamics.simulate(patient, _LOOP_S, va_flow_l_min=va_flow_l_min, lv_vent_flow_l_min=lv_vent_flow_l_min,
-                                 **hemodynamics.CONDITIONS[HEART_CONDITION])
+                                 **heart_settings(heart_recovery))
 
 
-def lv_loading(patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.0) -> hemodynamics.Trace:
-    """The shocked heart (:data:`HEART_CONDITION`) at its periodic steady state on a VA flow and a vent.
+def lv_loading(patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.0, *,
+               heart_recovery=0.0) -> hemodynamics.Trace:
+    """The heart at its periodic steady state on a VA flow and a vent.
 
-    Three seconds of :func:`ecmolib.hemodynamics.simulate` (cached by
-    setting).
+    Three seconds of :func:`ecmolib.hemodynamics.simulate` for the heart of
+    :func:`heart_settings` (default: recovery 0, the named condition
+    :data:`HEART_CONDITION` itself), cached by setting.
 
     Parameters
     ----------
@@ -735,15 +759,18 @@ def lv_loading(patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.
         Set VA flow [L/min]; valid [0, 15].
     lv_vent_flow_l_min : float
         Flow drawn from the LV by a vent [L/min]; valid [0, 5].
+    heart_recovery : float
+        [fraction]; valid [0, 1]. Default 0 (cardiogenic shock).
 
     Returns
     -------
     ecmolib.hemodynamics.Trace
     """
     p = _patients._checked(patient)
-    q = float(_v.checked("va_flow_l_min", va_flow_l_min, "L/min", low=0.0, high=15.0))
+    q = float(_v.checked("va_flow_l_min", va_flow_l_min, "L/min", low=0.0, high=_MAX_FLOW_L_MIN))
     v = float(_v.checked("lv_vent_flow_l_min", lv_vent_flow_l_min, "L/min", low=0.0, high=5.0))
-    return _loading(p, round(q, 6), round(v, 6))
+    r = float(_v.checked("heart_recovery", heart_recovery, "fraction", low=0.0, high=1.0))
+    return _loading(p, round(q, 6), round(v, 6), round(r, 6))
 
 
 _LOADING_KEYS = ("map_mmhg", "pulse_pressure_mmhg", "aortic_valve_open_fraction", "lv_edp_mmhg", "lv_edv_ml",
@@ -754,9 +781,10 @@ def _loading_numbers(tr) -> dict:
     return {k: float(tr.summary[k]) for k in _LOADING_KEYS}
 
 
-def loading_report(label, patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.0) -> dict:
-    """Print one line of the shocked heart's loading at a VA flow and vent flow; return the numbers."""
-    n = _loading_numbers(lv_loading(patient, va_flow_l_min, lv_vent_flow_l_min))
+def loading_report(label, patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.0, *,
+                   heart_recovery=0.0) -> dict:
+    """Print one line of the heart's loading at a VA flow and vent flow (as :func:`lv_loading`); return the numbers."""
+    n = _loading_numbers(lv_loading(patient, va_flow_l_min, lv_vent_flow_l_min, heart_recovery=heart_recovery))
     print(f"{str(label):<26s} MAP {n['map_mmhg']:3.0f}  pulse pressure {n['pulse_pressure_mmhg']:4.1f} mmHg  "
           f"valve open {n['aortic_valve_open_fraction']:4.0%}  LVEDP {n['lv_edp_mmhg']:4.1f} mmHg  "
           f"LVEDV {n['lv_edv_ml']:4.0f} mL  PV pressure {n['mean_pulmonary_venous_pressure_mmhg']:4.1f} mmHg  "
@@ -803,24 +831,34 @@ def update_lv_loading(artists, current):
 
 
 def lv_loading_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
-    """VA flow and LV vent sliders over the shocked heart's PV loop and pressures.
+    """VA flow and LV vent sliders over the heart's PV loop and pressures, against the loop without ECMO.
 
-    The VA flow runs from 0 to 1.25 times the patient's target VA flow, the
-    vent from 0 to a quarter of the target. Each new setting integrates the
-    circulation to its periodic steady state (0.03-0.3 s on a laptop; the
-    sliders update on release) and is cached. The axes are fixed from the
-    ends of both sliders, so loops can be compared by eye.
+    The heart is the scenario's (:func:`heart_settings` of its
+    ``heart_recovery``; 0 is the named condition :data:`HEART_CONDITION`).
+    The VA flow slider starts at the scenario's flow and runs from about 0
+    to 1.25 times the patient's target VA flow (its grid passes through the
+    scenario's flow), the vent from 0 to a quarter of the target. Each new
+    setting integrates the circulation to its periodic steady state
+    (0.03-0.3 s on a laptop; the sliders update on release) and is cached.
+    The axes are fixed from the ends of both sliders, so loops can be
+    compared by eye.
     """
     p = _patients._checked(patient)
-    _scenario(p, scenario)  # checks the keys
+    s = _scenario(p, scenario)
+    recovery = float(s["heart_recovery"])
+    q0 = float(_v.checked("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", low=0.0, high=_MAX_FLOW_L_MIN))
     target = _patients.target_ecmo_flow_l_min(p, "va")
-    step = widgets.nice_step(target, 16.0)
     specs = {
-        "va_flow_l_min": SliderSpec.anchored("VA ECMO flow", "L/min", 0.0, 0.0, 1.25 * target, step),
+        "va_flow_l_min": SliderSpec.anchored("VA ECMO flow", "L/min", q0, 0.0, max(1.25 * target, q0),
+                                             widgets.nice_step(target, 16.0)),
         "lv_vent_flow_l_min": SliderSpec.anchored("LV vent flow", "L/min", 0.0, 0.0, 0.25 * target,
                                                   widgets.nice_step(0.25 * target, 5.0)),
     }
-    corners = [lv_loading(p, q, v) for q in (specs["va_flow_l_min"].low, specs["va_flow_l_min"].high)
+
+    def loading(va_flow_l_min, lv_vent_flow_l_min):
+        return lv_loading(p, va_flow_l_min, lv_vent_flow_l_min, heart_recovery=recovery)
+
+    corners = [loading(q, v) for q in (0.0, specs["va_flow_l_min"].high)
                for v in (specs["lv_vent_flow_l_min"].low, specs["lv_vent_flow_l_min"].high)]
     v_lo = min(float(tr.lv_volume_ml.min()) for tr in corners)
     v_hi = max(float(tr.lv_volume_ml.max()) for tr in corners)
@@ -830,7 +868,7 @@ def lv_loading_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     artists = weakref.WeakKeyDictionary()
 
     def draw(fig, va_flow_l_min, lv_vent_flow_l_min):
-        current = lv_loading(p, va_flow_l_min, lv_vent_flow_l_min)
+        current = loading(va_flow_l_min, lv_vent_flow_l_min)
         axes = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.91, wspace=0.25)
         a = draw_lv_loading(axes, baseline, current)
@@ -843,7 +881,7 @@ def lv_loading_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         return _loading_numbers(current)
 
     def update(fig, va_flow_l_min, lv_vent_flow_l_min):
-        current = lv_loading(p, va_flow_l_min, lv_vent_flow_l_min)
+        current = loading(va_flow_l_min, lv_vent_flow_l_min)
         update_lv_loading(artists[fig], current)
         return _loading_numbers(current)
 
