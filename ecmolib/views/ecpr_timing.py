@@ -249,8 +249,8 @@ def report(label, patient=_patients.ADULT, **steps) -> dict:
 
     Examples
     --------
-    >>> _ = report("default", **default_timeline())  # doctest: +ELLIPSIS
-    default ... flow at 55 min, low-flow 54 min, O2 debt ... mL/kg, survival ECPR ...%, conventional ...%, ...
+    >>> _ = report("default", **default_timeline())  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+    default flow at 55 min, low-flow 54 min, O2 debt ... mL/kg, survival ECPR ...%, conventional ...%, ...
     """
     n = timeline_numbers(patient, **steps)
     print(f"{str(label):<28s} flow at {n['time_to_flow_min']:3.0f} min, low-flow {n['low_flow_min']:3.0f} min, "
@@ -287,7 +287,7 @@ def print_survival_table(pop="adult") -> list[dict]:
     --------
     >>> _ = print_survival_table("adult")  # doctest: +ELLIPSIS
     adult, low-flow     ECPR: pooled   lesson   conventional: pooled   lesson
-    15 min ...
+     15 min ...
     """
     rows = survival_rows(pop)
     print(f"{pop}, low-flow     ECPR: pooled   lesson   conventional: pooled   lesson")
@@ -396,9 +396,9 @@ def _draw_survival(ax, pop, t_grid, curves):
     inside = (t_grid >= lo) & (t_grid <= hi)
     for strategy, style, name in (("ecpr", _ECPR_STYLE, "ECPR"), ("conventional", _CONV_STYLE, "conventional CPR")):
         y = curves[strategy]
-        ax.plot(t_grid[inside], y[inside], lw=2.2, label=f"{name} (fit)", **style)
-        ax.plot(t_grid[t_grid <= lo], y[t_grid <= lo], lw=1.0, color=style["color"], ls=(0, (1, 2)))
-        ax.plot(t_grid[t_grid >= hi], y[t_grid >= hi], lw=1.0, color=style["color"], ls=(0, (1, 2)))
+        ax.plot(t_grid[inside], y[inside], lw=2.2, label=f"{name} (fit)", gid="fit", **style)
+        for part in (t_grid <= lo, t_grid >= hi):  # thin and dotted: the fit beyond its data
+            ax.plot(t_grid[part], y[part], lw=1.0, color=style["color"], ls=":", gid="extrapolated")
         pts = ecpr.pooled_data(strategy, pop)
         marker = "o" if strategy == "ecpr" else "s"
         ax.plot([q.low_flow_min for q in pts], [q.survival for q in pts], marker, ms=7, mfc="white",
@@ -727,9 +727,14 @@ def sequence_report(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l_
     print(f"+ ECMO flow set {_set_flow(p, va_flow_l_min):.2f} L/min: drained {n['on_ecmo_drained_l_min']:.2f} L/min "
           f"during compressions, mean {n['on_ecmo_map_mmhg']:.0f} mmHg")
     print(f"ECMO alone, 60 s:    mean {n['ecmo_alone_map_mmhg']:.0f} mmHg; LV volume "
-          f"{n['lv_volume_start_ml']:.0f} -> {n['lv_volume_end_ml']:.0f} mL, LV pressure "
-          f"{n['lv_pressure_start_mmhg']:.1f} -> {n['lv_pressure_end_mmhg']:.1f} mmHg")
+          f"{_f(n['lv_volume_start_ml'], 0)} -> {_f(n['lv_volume_end_ml'], 0)} mL, LV pressure "
+          f"{_f(n['lv_pressure_start_mmhg'], 1)} -> {_f(n['lv_pressure_end_mmhg'], 1)} mmHg")
     return n
+
+
+def _f(x, decimals) -> str:
+    """``x`` with ``decimals`` decimals, never "-0"."""
+    return f"{round(float(x), decimals) + 0.0:.{decimals}f}"
 
 
 def _set_flow(p, va_flow_l_min):
@@ -783,8 +788,9 @@ def update_sequence(a, seq):
     a["ra"].set_data(t, cat["venous_pressure_mmhg"])
     a["lv"].set_data(t, cat["lv_volume_ml"])
     off = seq[2]
-    a["lv_text"].set_text(f"no ejection: LV {off.lv_volume_ml[0]:.0f} → {off.lv_volume_ml[-1]:.0f} mL, "
-                          f"{off.lv_pressure_mmhg[0]:.0f} → {off.lv_pressure_mmhg[-1]:.0f} mmHg in {_OFF_S:.0f} s")
+    a["lv_text"].set_text(f"no ejection: LV {_f(off.lv_volume_ml[0], 0)} → {_f(off.lv_volume_ml[-1], 0)} mL, "
+                          f"{_f(off.lv_pressure_mmhg[0], 0)} → {_f(off.lv_pressure_mmhg[-1], 0)} mmHg "
+                          f"in {_OFF_S:.0f} s")
     return a
 
 
