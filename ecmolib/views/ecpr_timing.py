@@ -54,6 +54,8 @@ __all__ = [
     "cpr_output_fraction",
     "timeline_numbers",
     "report",
+    "debt_rates",
+    "print_costs",
     "survival_rows",
     "print_survival_table",
     "draw_timeline_view",
@@ -66,6 +68,7 @@ __all__ = [
     "ecpr_sequence",
     "sequence_numbers",
     "sequence_report",
+    "distension_report",
     "draw_sequence",
     "update_sequence",
     "sequence_explorer",
@@ -226,7 +229,7 @@ def timeline_numbers(patient=_patients.ADULT, **steps) -> dict:
         :func:`cpr_output_fraction`), ``ECPR_survival_fraction`` and
         ``conventional_survival_fraction`` (at that low-flow time, from
         :func:`ecmolib.ecpr.survival_probability`), and
-        ``ECPR_points_lost_per_min`` (percentage points of ECPR survival one
+        ``ECPR_points_lost_each_minute`` (percentage points of ECPR survival one
         more minute costs there, :func:`ecmolib.ecpr.marginal_cost_per_min`).
     """
     p = _patients._checked(patient)
@@ -240,7 +243,7 @@ def timeline_numbers(patient=_patients.ADULT, **steps) -> dict:
         "ECPR_survival_fraction": float(ecpr.survival_probability(low, strategy="ecpr", population=pop)),
         "conventional_survival_fraction": float(
             ecpr.survival_probability(low, strategy="conventional", population=pop)),
-        "ECPR_points_lost_per_min": 100.0 * float(ecpr.marginal_cost_per_min(low, strategy="ecpr", population=pop)),
+        "ECPR_points_lost_each_minute": 100.0 * float(ecpr.marginal_cost_per_min(low, strategy="ecpr", population=pop)),
     }
 
 
@@ -256,8 +259,37 @@ def report(label, patient=_patients.ADULT, **steps) -> dict:
     print(f"{str(label):<28s} flow at {n['time_to_flow_min']:3.0f} min, low-flow {n['low_flow_min']:3.0f} min, "
           f"O2 debt {n['o2_debt_at_flow_ml_kg']:5.1f} mL/kg, survival ECPR {n['ECPR_survival_fraction']:5.1%}, "
           f"conventional {n['conventional_survival_fraction']:5.1%}, each minute costs ECPR "
-          f"{n['ECPR_points_lost_per_min']:.2f} points")
+          f"{n['ECPR_points_lost_each_minute']:.2f} points")
     return n
+
+
+def debt_rates(patient=_patients.ADULT) -> dict:
+    """How fast the O2 debt grows in each phase [mL/kg per min]: no-flow, CPR, ECMO flow.
+
+    Differences of :func:`ecmolib.ecpr.oxygen_debt_ml_kg` over one minute
+    of each phase, with the CPR output of :func:`cpr_output_fraction`.
+
+    Examples
+    --------
+    >>> from ecmolib import patients
+    >>> r = debt_rates(patients.ADULT)
+    >>> r["no_flow_ml_kg_min"] > r["cpr_ml_kg_min"] > r["ecmo_ml_kg_min"]
+    True
+    """
+    p = _patients._checked(patient)
+    d = [float(_debt(p, t, 1.0, 2.0)) for t in (1.0, 2.0, 3.0)]
+    return {"no_flow_ml_kg_min": d[0], "cpr_ml_kg_min": d[1] - d[0], "ecmo_ml_kg_min": d[2] - d[1]}
+
+
+def print_costs(pop="adult", times_min=(15.0, 30.0, 45.0, 60.0)) -> dict:
+    """Print what one more minute of low flow costs at some times, and the crossover; return the crossover [min]."""
+    for t in times_min:
+        e = 100.0 * float(ecpr.marginal_cost_per_min(t, strategy="ecpr", population=pop))
+        c = 100.0 * float(ecpr.marginal_cost_per_min(t, strategy="conventional", population=pop))
+        print(f"at {t:3.0f} min one more minute costs: ECPR {e:4.2f} points, conventional CPR {c:4.2f} points")
+    cross = ecpr.crossover_min(pop)
+    print(f"ECPR's curve lies above conventional CPR's after {cross:.1f} min of low flow ({pop})")
+    return {"crossover_min": cross}
 
 
 def survival_rows(pop="adult") -> list[dict]:
@@ -457,7 +489,7 @@ class _TimelineTables:
                             "o2_debt_at_flow_ml_kg": debts[2],
                             "ECPR_survival_fraction": float(self.curves["ecpr"][k]),
                             "conventional_survival_fraction": float(self.curves["conventional"][k]),
-                            "ECPR_points_lost_per_min": 100.0 * float(self.cost[k])}}
+                            "ECPR_points_lost_each_minute": 100.0 * float(self.cost[k])}}
 
 
 def draw_timeline_view(fig, tables, s):
@@ -485,6 +517,14 @@ def update_timeline_view(a, tables, s) -> dict:
     _update_survival(a["survival"], n["low_flow_min"], n["ECPR_survival_fraction"],
                      n["conventional_survival_fraction"])
     return n
+
+
+def _shown(n) -> dict:
+    """The timeline's numbers for the readout: survival in per cent, so that 0.4 % does not read 0 %."""
+    shown = {k: v for k, v in n.items() if not k.endswith("_survival_fraction")}
+    shown["ECPR_survival_percent"] = 100.0 * n["ECPR_survival_fraction"]
+    shown["conventional_survival_percent"] = 100.0 * n["conventional_survival_fraction"]
+    return shown
 
 
 @functools.lru_cache(maxsize=8)
@@ -520,10 +560,10 @@ def timeline_explorer(patient=_patients.ADULT, **steps) -> Explorer:
     def draw(fig, **s):
         a, n = draw_timeline_view(fig, tables, s)
         artists[fig] = widgets.live_artists(fig, a)
-        return n
+        return _shown(n)
 
     def update(fig, **s):
-        return update_timeline_view(artists[fig], tables, s)
+        return _shown(update_timeline_view(artists[fig], tables, s))
 
     return Explorer(draw=draw, update=update, specs=specs, figsize=(10.5, 5.6))
 
@@ -732,6 +772,34 @@ def sequence_report(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l_
     return n
 
 
+@functools.lru_cache(maxsize=8)
+def _distension(patient, minutes):
+    off = ecpr_sequence(patient)[2]
+    return hemodynamics.simulate(patient, 60.0 * minutes, arrest=True,
+                                 va_flow_l_min=_patients.target_ecmo_flow_l_min(patient, "va"),
+                                 initial_state=off.final_state, sample_interval_s=1.0)
+
+
+def distension_report(patient=_patients.ADULT, minutes=10.0) -> dict:
+    """The arrested heart on full VA flow ``minutes`` [min] longer than :func:`ecpr_sequence`: print and return.
+
+    Returns
+    -------
+    dict
+        ``lv_volume_ml``, ``lv_pressure_mmhg`` and ``pulmonary_venous_pressure_mmhg``
+        at the end [mL, mmHg].
+    """
+    p = _patients._checked(patient)
+    m = float(_v.checked("minutes", minutes, "min", low=0.0, high=30.0, low_inclusive=False))
+    tr = _distension(p, m)
+    n = {"lv_volume_ml": float(tr.lv_volume_ml[-1]), "lv_pressure_mmhg": float(tr.lv_pressure_mmhg[-1]),
+         "pulmonary_venous_pressure_mmhg": float(tr.pulmonary_venous_pressure_mmhg[-1])}
+    print(f"{m:.0f} min later, no ejection: LV {_f(n['lv_volume_ml'], 0)} mL, LV pressure "
+          f"{_f(n['lv_pressure_mmhg'], 1)} mmHg, pulmonary venous pressure "
+          f"{_f(n['pulmonary_venous_pressure_mmhg'], 1)} mmHg")
+    return n
+
+
 def _f(x, decimals) -> str:
     """``x`` with ``decimals`` decimals, never "-0"."""
     return f"{round(float(x), decimals) + 0.0:.{decimals}f}"
@@ -794,8 +862,13 @@ def update_sequence(a, seq):
     return a
 
 
-_SEQ_KEYS = ("cpr_map_mmhg", "cpr_coronary_perfusion_pressure_mmhg", "on_ecmo_map_mmhg", "on_ecmo_drained_l_min",
-             "ecmo_alone_map_mmhg", "lv_volume_end_ml", "lv_pressure_end_mmhg")
+# The explorer's readout: the keys of sequence_numbers under the names it shows.
+_SEQ_KEYS = {"cpr_map_mmhg": "CPR_mean_pressure_mmhg",
+             "cpr_coronary_perfusion_pressure_mmhg": "CPR_coronary_perfusion_pressure_mmhg",
+             "on_ecmo_map_mmhg": "CPR_plus_ECMO_mean_pressure_mmhg",
+             "on_ecmo_drained_l_min": "ECMO_drained_during_CPR_l_min",
+             "ecmo_alone_map_mmhg": "ECMO_alone_mean_pressure_mmhg",
+             "lv_volume_end_ml": "LV_volume_after_60_s_ml", "lv_pressure_end_mmhg": "LV_pressure_after_60_s_mmhg"}
 
 
 def sequence_explorer(patient=_patients.ADULT) -> Explorer:
@@ -823,7 +896,7 @@ def sequence_explorer(patient=_patients.ADULT) -> Explorer:
 
     def numbers(va_flow_l_min, lv_vent_flow_l_min):
         n = sequence_numbers(p, va_flow_l_min, lv_vent_flow_l_min)
-        return {k: n[k] for k in _SEQ_KEYS}
+        return {shown: n[k] for k, shown in _SEQ_KEYS.items()}
 
     def draw(fig, va_flow_l_min, lv_vent_flow_l_min):
         axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1.5, 1.0]})
