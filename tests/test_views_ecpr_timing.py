@@ -34,9 +34,11 @@ def test_population_follows_the_patient():
         assert lesson.population(p) == "paediatric"
 
 
-def test_timeline_adds_its_intervals():
+def test_timeline_adds_its_intervals_and_fills_the_rest_from_the_patient():
+    assert lesson.timeline(CHILD, cannulation_min=20.0).time_to_flow_min == pytest.approx(
+        lesson.timeline(CHILD).time_to_flow_min - lesson.default_timeline(CHILD)["cannulation_min"] + 20.0)
     s = _with(no_flow_min=2.0)
-    tl = lesson.timeline(**s)
+    tl = lesson.timeline(ADULT, **s)
     assert tl.time_to_flow_min == pytest.approx(sum(v for k, v in s.items() if k != "no_flow_min"))
     assert tl.low_flow_min == pytest.approx(tl.time_to_flow_min - 2.0)
 
@@ -54,7 +56,7 @@ def test_oxygen_debt_uses_the_cpr_flow_of_the_beat_by_beat_model():
     trace = lesson.cpr_trace(ADULT)
     fraction = trace.summary["systemic_flow_l_min"] / ADULT.cardiac_output_l_min
     assert lesson.cpr_output_fraction(ADULT) == pytest.approx(fraction, rel=1e-12)
-    tl = lesson.timeline(**lesson.default_timeline(ADULT))
+    tl = lesson.timeline(ADULT)
     expected = ecpr.oxygen_debt_ml_kg(tl.time_to_flow_min, no_flow_min=tl.no_flow_min,
                                       time_to_flow_min=tl.time_to_flow_min, patient=ADULT,
                                       cpr_output_fraction=fraction)
@@ -172,14 +174,14 @@ def test_sequence_runs_for_children(patient):
 
 
 def test_bad_input_names_the_parameter():
-    with pytest.raises(ValueError, match="cannulation_min"):
-        lesson.timeline(**_with(cannulation_min=-1.0))
+    with pytest.raises(ValueError, match=r"cannulation_min \[min\]"):
+        lesson.timeline(ADULT, cannulation_min=-1.0)
     with pytest.raises(ValueError, match="unknown timeline intervals"):
-        lesson.timeline(**_with(), ambulance_min=3.0)
-    with pytest.raises(ValueError, match="missing"):
-        lesson.timeline(no_flow_min=1.0)
+        lesson.timeline(ADULT, ambulance_min=3.0)
+    with pytest.raises(ValueError, match="patient"):
+        lesson.timeline("adult")
     with pytest.raises(ValueError, match=r"va_flow_l_min \[L/min\]"):
         lesson.ecpr_sequence(ADULT, va_flow_l_min=0.0)
     with pytest.raises(ValueError, match="no_flow_min"):
-        lesson.timeline(**_with(no_flow_min=9.0, call_min=0.0, arrival_min=0.0, decision_min=0.0,
+        lesson.timeline(ADULT, **_with(no_flow_min=9.0, call_min=0.0, arrival_min=0.0, decision_min=0.0,
                                 transport_min=0.0, cannulation_min=5.0))

@@ -147,7 +147,7 @@ def default_timeline(patient=_patients.ADULT) -> dict:
     --------
     >>> from ecmolib import patients
     >>> t = default_timeline(patients.ADULT)
-    >>> timeline(**t).time_to_flow_min, timeline(**t).low_flow_min
+    >>> timeline(patients.ADULT, **t).time_to_flow_min, timeline(patients.ADULT, **t).low_flow_min
     (55.0, 54.0)
     """
     if population(patient) == "adult":
@@ -157,25 +157,26 @@ def default_timeline(patient=_patients.ADULT) -> dict:
             "transport_min": 0.0, "cannulation_min": 30.0}
 
 
-def _steps(steps) -> dict:
+def _steps(steps, patient=_patients.ADULT) -> dict:
+    """The six intervals [min], checked; those not given are the patient's defaults (:func:`default_timeline`)."""
     unknown = set(steps) - set(STEPS)
     if unknown:
         raise ValueError(f"unknown timeline intervals {sorted(unknown)}; valid names are {list(STEPS)}")
-    missing = set(STEPS) - set(steps)
-    if missing:
-        raise ValueError(f"timeline intervals {sorted(missing)} [min] are missing")
-    return {k: float(_v.checked(k, steps[k], "min", low=0.0, high=ecpr.TIMELINE_MAX_MIN)) for k in STEPS}
+    steps = {**default_timeline(patient), **steps}
+    return {k: _v.scalar(k, steps[k], "min", 0.0, ecpr.TIMELINE_MAX_MIN) for k in STEPS}
 
 
-def timeline(**steps) -> ecpr.ArrestTimeline:
+def timeline(patient=_patients.ADULT, **steps) -> ecpr.ArrestTimeline:
     """The :class:`ecmolib.ecpr.ArrestTimeline` of the six intervals of :data:`STEPS` [min].
+
+    Intervals not given are the patient's (:func:`default_timeline`).
 
     The call, arrival, decision and transport intervals together are the
     timeline's ``recognition_call_min`` plus ``transport_min`` (call to
     arrival at the ECMO-capable place); the last interval is its
     ``cannulation_min``.
     """
-    s = _steps(steps)
+    s = _steps(steps, _patients._checked(patient))
     return ecpr.ArrestTimeline(
         no_flow_min=s["no_flow_min"], recognition_call_min=s["call_min"],
         transport_min=s["arrival_min"] + s["decision_min"] + s["transport_min"],
@@ -233,7 +234,7 @@ def timeline_numbers(patient=_patients.ADULT, **steps) -> dict:
         more minute costs there, :func:`ecmolib.ecpr.marginal_cost_per_min`).
     """
     p = _patients._checked(patient)
-    tl = timeline(**steps)
+    tl = timeline(p, **steps)
     pop = population(p)
     low = tl.low_flow_min
     return {
@@ -551,8 +552,7 @@ def timeline_explorer(patient=_patients.ADULT, **steps) -> Explorer:
     slider move only looks them up.
     """
     p = _patients._checked(patient)
-    s0 = {**default_timeline(p), **steps}
-    _steps(s0)
+    s0 = _steps(steps, p)
     specs = _timeline_specs(p, s0)
     tables = _tables(p, tuple(specs.items()))
     artists = weakref.WeakKeyDictionary()
@@ -599,8 +599,8 @@ def draw_time_to_flow(ax, samples: dict, *, goal_min=60.0):
     for (name, smp), style in zip(samples.items(), styles):
         h, _ = np.histogram(smp.time_to_flow_min, bins=bins)  # draws beyond 180 min are left out
         within = float(smp.fraction_with_flow_within(goal_min))
-        ax.stairs(h / smp.time_to_flow_min.size, bins, lw=2.0, label=f"{name}:\n{within:.0%} within {goal_min:.0f} min, "
-                  f"expected survival {smp.expected_survival:.0%}", **style)
+        label = f"{name}:\n{within:.0%} within {goal_min:.0f} min, expected survival {smp.expected_survival:.0%}"
+        ax.stairs(h / smp.time_to_flow_min.size, bins, lw=2.0, label=label, **style)
     top = 1.75 * ax.get_ylim()[1]  # room above the histograms for the legend
     ax.set_ylim(0.0, top)
     ax.axvline(goal_min, color="0.4", lw=1.2, ls=(0, (1, 1.5)))
@@ -717,8 +717,8 @@ def ecpr_sequence(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l_mi
     """
     p = _patients._checked(patient)
     q = _patients.target_ecmo_flow_l_min(p, "va") if va_flow_l_min is None else va_flow_l_min
-    q = float(_v.checked("va_flow_l_min", q, "L/min", low=0.0, high=15.0, low_inclusive=False))
-    v = float(_v.checked("lv_vent_flow_l_min", lv_vent_flow_l_min, "L/min", low=0.0, high=5.0))
+    q = _v.scalar("va_flow_l_min", q, "L/min", 0.0, 15.0, low_inclusive=False)
+    v = _v.scalar("lv_vent_flow_l_min", lv_vent_flow_l_min, "L/min", 0.0, 5.0)
     return _sequence(p, round(q, 6), round(v, 6))
 
 
@@ -790,7 +790,7 @@ def distension_report(patient=_patients.ADULT, minutes=10.0) -> dict:
         at the end [mL, mmHg].
     """
     p = _patients._checked(patient)
-    m = float(_v.checked("minutes", minutes, "min", low=0.0, high=30.0, low_inclusive=False))
+    m = _v.scalar("minutes", minutes, "min", 0.0, 30.0, low_inclusive=False)
     tr = _distension(p, m)
     n = {"lv_volume_ml": float(tr.lv_volume_ml[-1]), "lv_pressure_mmhg": float(tr.lv_pressure_mmhg[-1]),
          "pulmonary_venous_pressure_mmhg": float(tr.pulmonary_venous_pressure_mmhg[-1])}
