@@ -627,7 +627,7 @@ def live_artists(fig, artists):
 #: Units read off the end of a number's name, longest first (names carry
 #: their units, e.g. ``flow_l_min``).
 _UNIT_SUFFIXES = (
-    ("_ml_kg_min", "mL/kg/min"), ("_ml_min", "mL/min"), ("_l_min", "L/min"), ("_ml_dl", "mL/dL"),
+    ("_ml_kg_min", "mL/kg/min"), ("_ml_kg", "mL/kg"), ("_ml_min", "mL/min"), ("_l_min", "L/min"), ("_ml_dl", "mL/dL"),
     ("_g_dl", "g/dL"), ("_mmhg", "mmHg"), ("_ml", "mL"), ("_kg", "kg"), ("_min", "min"), ("_rpm", "rpm"),
     ("_c", "°C"),
 )

@@ -455,6 +455,23 @@ def test_ecmo_started_during_cpr_restores_pressure_and_holds_it_without_compress
     assert off.summary["native_output_l_min"] == pytest.approx(0.0, abs=1e-9)
 
 
+
+@pytest.mark.parametrize("patient", [patients.NEONATE, patients.INFANT, patients.CHILD])
+def test_cpr_and_ecpr_never_empty_a_ventricle_below_zero(patient):
+    # Found building lesson 08: compressions in the infant and the neonate
+    # emptied the RV to -3 mL (the pulmonary arteries, below their unstressed
+    # volume, have a negative pressure in the linear model and kept drawing
+    # blood out), and VA flow on top raised a ValueError for the final state.
+    # A ventricle with no blood left ejects nothing.
+    cpr = simulate(patient, 3.0, arrest=True, compressions=True)
+    on = simulate(patient, 3.0, arrest=True, compressions=True, initial_state=cpr.final_state,
+                  va_flow_l_min=patients.target_ecmo_flow_l_min(patient, "va"))
+    for tr in (cpr, on):
+        assert tr.rv_volume_ml.min() >= 0.0 and tr.lv_volume_ml.min() >= 0.0
+        assert tr.summary["systemic_flow_l_min"] > 0.0
+        assert tr.final_state.total_volume_ml == pytest.approx(tr.parameters.blood_volume_ml, rel=1e-9)
+
+
 # ---------------------------------------------------------------------------
 # Pump-driven VA flow, including a stopped pump
 # ---------------------------------------------------------------------------

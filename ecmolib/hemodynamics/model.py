@@ -48,22 +48,26 @@ with the raised-cosine activation (rise over :math:`T_s`, relaxation over
 :math:`P_{th}` for ao, cv, pa and pv. A compartment emptied below a quarter
 of its unstressed volume (a ventricle: below its dead volume) takes up less
 and less of :math:`P_{th}`, none at zero volume: it cannot be squeezed
-further (:data:`EMPTY_FRACTION`).
+further (:data:`EMPTY_FRACTION`). Likewise a ventricle emptied below a
+quarter of its dead volume ejects less and less through its outlet valve,
+nothing at zero volume (the factor :math:`\phi` on :math:`Q_{av}` and
+:math:`Q_{pvv}` below, 1 otherwise).
 
 **Flows** [mL/s]:
 
 .. math::
 
     Q_{mt} &= [P_{pv} - P_{LV}]^+/R_{mt},\qquad
-    Q_{av} = [P_{LV} - P_{ao}]^+/R_{av} - G_{ar}[P_{ao} - P_{LV}]^+\\
+    Q_{av} = \phi_{LV}\,[P_{LV} - P_{ao}]^+/R_{av} - G_{ar}[P_{ao} - P_{LV}]^+\\
     Q_{ao} &= (P_{ao} - P_a)/R_{ao},\qquad Q_{sys} = (P_a - P_v)/R_{sys}\\
     Q_{vr} &= [P_v - P_{cv}]^+/R_{vr} - \ell\,[P_{cv} - P_v]^+/R_{vr}
     \quad\text{(venous valves at the thoracic inlet, leak share } \ell\text{)}\\
-    Q_{tc} &= [P_{cv} - P_{RV}]^+/R_{tc},\qquad Q_{pvv} = [P_{RV} - P_{pa}]^+/R_{pvv},\qquad
+    Q_{tc} &= [P_{cv} - P_{RV}]^+/R_{tc},\qquad Q_{pvv} = \phi_{RV}\,[P_{RV} - P_{pa}]^+/R_{pvv},\qquad
     Q_{pul} = (P_{pa} - P_{pv})/R_{pul}\\
     Q_{br} &= (P_{ao} - P_{pv})/R_{br}\quad\text{(bronchial and Thebesian return to the left heart)}\\
     Q_{vent} &= \min\!\bigl(Q_{vent}^{set},\ [P_{LV} - P_{th} - P_c]^+/R_d\bigr)
-    \quad\text{(LV vent to the drainage side)}
+    \quad\text{(LV vent to the drainage side)}\\
+    \phi &= \min\!\bigl(1,\ [V]^+ / (V_{d}/4)\bigr)\quad\text{(a ventricle's volume } V\text{, dead volume } V_d\text{)}
 
 with :math:`[x]^+ = \max(x, 0)` and :math:`G_{ar}` the conductance of a
 leaking aortic valve (0 when competent). **VA ECMO** moves :math:`Q_E`
@@ -193,6 +197,18 @@ def _squeezed(pth, v, v_empty):
 
 
 @njit()
+def _emptying(v, v_low):
+    # Share of a ventricle's forward (outlet-valve) flow it can still give:
+    # all of it, fading to none as its volume falls below v_low. A ventricle
+    # with no blood left ejects nothing, whatever pressure lies beyond the
+    # valve (a pulmonary artery below its unstressed volume has a negative
+    # pressure in this linear model and would otherwise empty the RV below zero).
+    if v < v_low:
+        return max(v, 0.0) / v_low
+    return 1.0
+
+
+@njit()
 def _pump_flow(pcv, pa, gv, ga, gq):
     # Bilinear interpolation of the circuit's operating point on the
     # (central venous, arterial) pressure grid, held at the edge outside it.
@@ -240,7 +256,7 @@ def rhs(t, y, p, gv, ga, gq, out):
 
     qmt = (ppv - plv) / p[P_R_MT] if ppv > plv else 0.0
     if plv > pao:
-        qav = (plv - pao) / p[P_R_AV]
+        qav = (plv - pao) / p[P_R_AV] * _emptying(y[0], f * p[P_LV_VD])
     else:
         qav = -p[P_G_AR] * (pao - plv)
     qao = (pao - pa) / p[P_R_AO]
@@ -250,7 +266,7 @@ def rhs(t, y, p, gv, ga, gq, out):
     else:
         qvr = -p[P_G_VR_BACK] * (pcv - pv)
     qtc = (pcv - prv) / p[P_R_TC] if pcv > prv else 0.0
-    qpvv = (prv - ppa) / p[P_R_PVV] if prv > ppa else 0.0
+    qpvv = (prv - ppa) / p[P_R_PVV] * _emptying(y[5], f * p[P_RV_VD]) if prv > ppa else 0.0
     qpul = (ppa - ppv) / p[P_R_PUL]
     qbr = (pao - ppv) / p[P_R_BR]
 
