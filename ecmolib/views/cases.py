@@ -418,7 +418,7 @@ RECIRCULATION = Case(
            "together on the X-ray; the drainage and return lines look the same colour."),
     mode="vv",
     baseline=lambda p: {"pump_flow_l_min": round(HYPERDYNAMIC_OUTPUT_FACTOR * p.cardiac_output_l_min, 6),
-                        "reference_recirculation": 0.5, "cannula_distance_cm": 8.0},
+                        "reference_recirculation": 0.5, "cannula_distance_cm": 10.0},
     causes=_VV_CAUSES, cause="a",
     actions=(Action("a", "raise the pump flow by another 15 %", scale={"pump_flow_l_min": 1.15}),
              Action("b", "lower the pump flow by a quarter", scale={"pump_flow_l_min": 0.75}),
