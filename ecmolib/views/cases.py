@@ -585,7 +585,8 @@ WEANING_VA = Case(
                     scale={"va_flow_l_min": 0.5}),
              Action("b", "turn the sweep gas off at full flow", set={"sweep_to_blood_flow_ratio": 0.0}),
              Action("c", "raise the ECMO flow by 25 % to rest the heart", scale={"va_flow_l_min": 1.25})),
-    action="a", watch=("pulse_pressure_mmhg", "map_mmhg", "lv_edp_mmhg", "aortic_valve_open_fraction"),
+    action="a", watch=("pulse_pressure_mmhg", "map_mmhg", "lv_edp_mmhg", "aortic_valve_open_fraction",
+                       "lower_body_so2"),
     hint="Which mode carries the circulation, and what would a failing heart do when the flow comes down?")
 
 #: The lesson's cases by key, in the lesson's order.

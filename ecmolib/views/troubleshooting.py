@@ -36,7 +36,7 @@ from ecmolib.views import cases as _cases
 from ecmolib.widgets import Explorer, SliderSpec
 
 __all__ = ["TILES", "tile_text", "draw_monitor", "present", "choose", "report", "paradox_states",
-           "paradox_explorer", "EXPLORERS"]
+           "paradox_report", "paradox_explorer", "EXPLORERS"]
 
 #: Monitor tiles: key -> (label, units). Units "%" are fractions shown in per cent.
 TILES = {
@@ -49,7 +49,10 @@ TILES = {
     "lower_body_so2": ("femoral arterial SO₂", "%"), "lv_edp_mmhg": ("LV end-diastolic P", "mmHg"),
     "mean_pulmonary_venous_pressure_mmhg": ("pulmonary venous P", "mmHg"),
     "aortic_valve_open_fraction": ("aortic valve open", "% of time"),
+    "recirculation_fraction": ("recirculation", "%"),
 }
+# Printed by report() after the values to watch, by mode.
+_REPORT_EXTRAS = {"vv": ("ecmo_flow_l_min", "recirculation_fraction"), "va": ("ecmo_flow_l_min", "map_mmhg")}
 _SIZE = {"vv": (10.0, 3.7), "va": (10.0, 5.0)}
 _COLUMNS = 5
 _WATCH_EDGE = "black"
@@ -74,6 +77,16 @@ def tile_text(key, value) -> str:
     else:
         text = f"{v:.0f}"
     return text.replace("-", "−")
+
+
+def _alarm(ax, case, values, slot, rows):
+    col, row = slot % _COLUMNS, rows - 1 - slot // _COLUMNS
+    text = _status(case, values)
+    alarm = text.isupper() or text.split("\n")[0].isupper()
+    ax.add_patch(FancyBboxPatch((col + 0.04, row + 0.05), 0.92, 0.9, boxstyle="round,pad=0,rounding_size=0.06",
+                                facecolor="black" if alarm else "white", edgecolor="black", lw=1.0, ls="--"))
+    ax.text(col + 0.5, row + 0.5, text, ha="center", va="center", fontsize=12, fontweight="bold",
+            color="white" if alarm else "0.2", linespacing=1.3)
 
 
 def _arrow(key, before, after) -> str:
@@ -105,6 +118,15 @@ def _tiles(ax, case, before, after):
         if after is not None:
             ax.text(col + 0.5, row + 0.12, f"{_arrow(key, before[key], after[key])} was {tile_text(key, before[key])}",
                     ha="center", va="center", fontsize=8, color="0.25")
+    if len(keys) < rows * _COLUMNS:
+        _alarm(ax, case, before if after is None else after, len(keys), rows)
+
+
+def _status(case, values) -> str:
+    """The console's alarm line: suction on VV, flow direction on VA."""
+    if case.mode == "vv":
+        return "SUCTION:\nchatter" if values["suction"] else "drainage\nno suction"
+    return "FLOW\nBACKWARDS" if values["retrograde"] else "flow\nforwards"
 
 
 def _wave(ax, tr, *, label, style):
@@ -222,7 +244,7 @@ def choose(case, patient=_patients.ADULT, *, cause=None, action=None):
 
 
 def _line(case, values) -> str:
-    keys = list(case.watch) + [k for k in ("ecmo_flow_l_min",) if k not in case.watch]
+    keys = list(case.watch) + [k for k in _REPORT_EXTRAS[case.mode] if k not in case.watch]
     return "  ".join(f"{TILES[k][0]} {tile_text(k, values[k])}{'' if TILES[k][1].startswith('%') else ' '}"
                      f"{'%' if TILES[k][1].startswith('%') else TILES[k][1]}" for k in keys)
 
@@ -266,6 +288,30 @@ def paradox_states(patient=_patients.ADULT, flows_l_min=None, cannula_distance_c
     return vv.steady_state(p, q, recirculation=rec, shunt_fraction=s["shunt_fraction"], fio2=s["fio2"],
                            fdo2=s["fdo2"], sweep_l_min=s["sweep_to_blood_flow_ratio"] * q, oxygenator=ox,
                            cardiac_output_l_min=s["cardiac_output_l_min"], hb_g_dl=s["hb_g_dl"])
+
+
+def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 25.0, 40.0)) -> dict:
+    """Print, for each cannula distance, the pump flow that gives the highest SaO2; return {distance: flow}.
+
+    The flows are those of :func:`paradox_explorer`'s slider.
+
+    Examples
+    --------
+    >>> best = paradox_report()  # doctest: +ELLIPSIS
+    tips  5 cm apart: highest SaO₂ ...% at ... L/min (...% of the cardiac output); at the top flow ...%
+    ...
+    """
+    p = _patients._checked(patient)
+    flows = paradox_explorer(p).specs["pump_flow_l_min"].grid()
+    co = float(_cases.settings(_cases.CASES["recirculation"], p)["cardiac_output_l_min"])
+    best = {}
+    for d in distances_cm:
+        r = paradox_states(p, flows, d)
+        i = int(np.argmax(r.sao2))
+        best[float(d)] = float(flows[i])
+        print(f"tips {d:2.0f} cm apart: highest SaO₂ {float(r.sao2[i]):.0%} at {flows[i]:.3g} L/min "
+              f"({flows[i] / co:.0%} of the cardiac output); at the top flow {float(r.sao2[-1]):.0%}")
+    return best
 
 
 def paradox_explorer(patient=_patients.ADULT) -> Explorer:
