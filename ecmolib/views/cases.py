@@ -31,8 +31,6 @@ import functools
 import types
 from typing import Callable, Mapping
 
-import numpy as np
-
 from ecmolib import _validation as _v
 from ecmolib import circuit as _circuit
 from ecmolib import hemodynamics, va, vv
@@ -572,8 +570,8 @@ WEANING_VV = Case(
 
 WEANING_VA = Case(
     key="weaning_va", title="VA: is the heart ready?",
-    story=("Day 6 of femoral VA ECMO, the flow already at half. The arterial trace has grown pulsatile, the lungs are clear and the echo "
-           "shows the aortic valve opening. The team plans a trial of lower flow."),
+    story=("Day 6 of femoral VA ECMO, the flow already at half. The arterial trace has grown pulsatile, the lungs "
+           "are clear and the echo shows the aortic valve opening. The team plans a trial of lower flow."),
     mode="va",
     baseline=lambda p: {"heart_recovery": 0.75, "shunt_fraction": 0.1, "fio2": 0.4,
                         "va_flow_l_min": round(0.5 * _patients.target_ecmo_flow_l_min(p, "va"), 6)},
