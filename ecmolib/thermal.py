@@ -56,7 +56,7 @@ __all__ = [
     "ROOM_TEMPERATURE_C",
     "STEFAN_BOLTZMANN_W_M2_K4",
     "metabolic_heat_w",
-    "CircuitHeat",
+    "HeatLossResult",
     "circuit_heat_loss",
     "heat_loss_share",
 ]
@@ -152,7 +152,7 @@ def metabolic_heat_w(vo2_ml_min, vco2_ml_min):
 
 
 @dataclass(frozen=True)
-class CircuitHeat:
+class HeatLossResult:
     """Result of :func:`circuit_heat_loss` (fields broadcast to the flow's shape).
 
     Attributes
@@ -190,7 +190,7 @@ def _tube_conductance_w_k(tubing, t_blood_c, t_room_c):
 
 
 def circuit_heat_loss(circuit, flow_l_min, *, blood_temperature_c=37.0,
-                      room_temperature_c=ROOM_TEMPERATURE_C) -> CircuitHeat:
+                      room_temperature_c=ROOM_TEMPERATURE_C) -> HeatLossResult:
     r"""Heat the blood loses along a circuit's uncovered tubing, with no heater.
 
     .. math::
@@ -227,7 +227,7 @@ def circuit_heat_loss(circuit, flow_l_min, *, blood_temperature_c=37.0,
 
     Returns
     -------
-    CircuitHeat
+    HeatLossResult
         ``heat_loss_w`` and ``temperature_drop_c`` in the shape of
         ``flow_l_min``; ``conductance_w_k``.
 
@@ -270,8 +270,9 @@ def circuit_heat_loss(circuit, flow_l_min, *, blood_temperature_c=37.0,
     tr = _validation.scalar("room_temperature_c", room_temperature_c, "C", 10.0, tb, high_inclusive=False)
     ua = sum(_tube_conductance_w_k(t, tb, tr) for t in (circuit.drainage_tubing, circuit.return_tubing))
     mc = BLOOD_DENSITY_KG_M3 * BLOOD_SPECIFIC_HEAT_J_KG_K * q / 60000.0  # W/K
-    drop = (tb - tr) * -np.expm1(-ua / mc)
-    return CircuitHeat(heat_loss_w=_validation.result(mc * drop), temperature_drop_c=_validation.result(drop),
+    with np.errstate(over="ignore", divide="ignore"):  # a vanishing flow: ua/mc -> inf, the exact limit
+        drop = (tb - tr) * -np.expm1(-ua / mc)
+    return HeatLossResult(heat_loss_w=_validation.result(mc * drop), temperature_drop_c=_validation.result(drop),
                        conductance_w_k=float(ua))
 
 

@@ -259,6 +259,9 @@ def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperatur
     'Neonatal VA (RIJ 12 Fr -> carotid 10 Fr)'
     """
     p = _patients._checked(patient)
+    blood_prime_hb_g_dl = _v.scalar("blood_prime_hb_g_dl", blood_prime_hb_g_dl, "g/dL", 0.0, 25.0)
+    room_temperature_c = _v.scalar("room_temperature_c", room_temperature_c, "C", 10.0, p.temperature_c,
+                                   high_inclusive=False)
     c = _circuit.for_patient(p, "va")
     q = _patients.target_ecmo_flow_l_min(p, "va")
     prime = _circuit.prime_ml(c)
@@ -399,7 +402,9 @@ def size_grid(weights_kg, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_tempe
         If a weight is out of range.
     """
     w = _v.checked("weights_kg", weights_kg, "kg", low=2.0, high=120.0)
-    return _size_grid(tuple(float(x) for x in np.atleast_1d(w)), float(blood_prime_hb_g_dl), float(room_temperature_c))
+    hb = _v.scalar("blood_prime_hb_g_dl", blood_prime_hb_g_dl, "g/dL", 0.0, 25.0)
+    room = _v.scalar("room_temperature_c", room_temperature_c, "C", 10.0, 42.0)
+    return _size_grid(tuple(float(x) for x in np.atleast_1d(w)), hb, room)
 
 
 def _weight_ticks(low, high):
