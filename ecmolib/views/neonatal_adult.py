@@ -849,7 +849,9 @@ def draw_survival(ax, rows=None):
     for y, r in enumerate(rows):
         ax.barh(y, 100 * r.survival_to_discharge, color=colours[r.age_group], edgecolor="black", lw=0.5,
                 hatch=None if r.verified else "///", height=0.75)
-        ax.text(100 * r.survival_to_discharge + 1.0, y, f"{r.survival_to_discharge:.0%}  ({r.source}, {r.period})",
+        source = r.source if r.verified else "secondary"
+        period = r.period.replace("registry start-", "to ").replace("about ", "c. ")
+        ax.text(100 * r.survival_to_discharge + 1.0, y, f"{r.survival_to_discharge:.1%}  {source}, {period}",
                 va="center", fontsize=7.5)
         labels.append(f"{r.age_group} {r.support_type}: {r.diagnosis.replace('all ', 'all')}"
                       if not r.diagnosis.startswith("all") else f"{r.age_group} {r.support_type}: all")
