@@ -54,9 +54,13 @@ __all__ = [
     "size_grid",
     "size_table",
     "draw_prime",
+    "draw_weight_panels",
+    "update_weight_panels",
     "weight_explorer",
     "FetalTable",
     "fetal_table",
+    "draw_dissociation",
+    "update_dissociation",
     "fetal_hb_explorer",
     "neck_vs_femoral",
     "REGION_LABELS",
@@ -437,6 +441,104 @@ _PANELS = (
 )
 
 
+def _weight_curves(blood_prime_hb_g_dl):
+    """Per panel: (grid name, legend label, colour, line style) of each curve."""
+    return {
+        "flow": (("cardiac_output_ml_kg_min", "cardiac output", _OTHER, "-"),
+                 ("ecmo_flow_ml_kg_min", "ECMO flow (VA target)", _CURRENT, "-")),
+        "prime": (("prime_fraction", "prime / blood volume", _CURRENT, "-"),),
+        "hb": (("hb_before_g_dl", "before", _GREY, "--"),
+               ("hb_clear_prime_g_dl", "clear prime", _CURRENT, "-"),
+               ("hb_blood_prime_g_dl", f"blood prime (Hb {blood_prime_hb_g_dl:g})", _OTHER, "-")),
+        "drainage": (("drainage_pressure_mmhg", "pre-pump pressure", _CURRENT, "-"),),
+        "heat": (("heat_loss_fraction", "heat loss / heat made", _CURRENT, "-"),),
+        "cannula": (("drainage_french", "drainage", _CURRENT, "-"),
+                    ("return_french", "return (arterial)", _OTHER, "-")),
+    }
+
+
+_PERCENT_CURVES = ("prime_fraction", "heat_loss_fraction")
+_LEGEND_AT = {"flow": "upper right", "hb": "lower right", "cannula": "lower right"}
+
+
+def _weight_axes(ax, key, title, ylabel, weights, bottom_row):
+    ax.set_xscale("log")
+    ax.set_title(title, fontsize=9.5)
+    ax.set_ylabel(ylabel, fontsize=8.5)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _pos: ""))
+    ax.set_xticks(_weight_ticks(weights[0], weights[-1]))
+    ax.tick_params(labelsize=8)
+    if bottom_row:
+        ax.set_xlabel("weight [kg]", fontsize=8.5)
+
+
+def _weight_caption(g, i):
+    return (f"{g['weight_kg'][i]:.1f} kg: drainage {g['drainage_french'][i]:.0f} Fr, "
+            f"return {g['return_french'][i]:.0f} Fr, oxygenator max {g['oxygenator_max_flow_l_min'][i]:.1f} L/min")
+
+
+def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL):
+    """Six panels against weight (log axis) with the patient at ``g["weight_kg"][index]`` marked.
+
+    Flows per kg, prime / blood volume, Hb after priming, drainage pressure
+    at the target flow, tubing heat loss / metabolic heat, cannula sizes;
+    a caption names the cannulae and the oxygenator at that weight.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure.
+    g : dict of str to numpy.ndarray
+        From :func:`size_grid`.
+    index : int
+        Index of the marked weight.
+    blood_prime_hb_g_dl : float, optional
+        Named in the legend (the grid was computed with it).
+
+    Returns
+    -------
+    dict
+        The artists :func:`update_weight_panels` moves.
+    """
+    weights = g["weight_kg"]
+    curves = _weight_curves(blood_prime_hb_g_dl)
+    gs = fig.add_gridspec(2, 3, left=0.07, right=0.985, top=0.86, bottom=0.1, wspace=0.33, hspace=0.52)
+    a = {"lines": [], "points": []}
+    for k, (key, title, ylabel) in enumerate(_PANELS):
+        ax = fig.add_subplot(gs[k // 3, k % 3])
+        _weight_axes(ax, key, title, ylabel, weights, bottom_row=k >= 3)
+        ys = []
+        for name, label, color, ls in curves[key]:
+            y = g[name] * (100.0 if name in _PERCENT_CURVES else 1.0)
+            ys.append(y)
+            ax.plot(weights, y, color=color, ls=ls, lw=1.8, label=label,
+                    drawstyle="steps-post" if key == "cannula" else "default")
+            (pt,) = ax.plot([weights[index]], [y[index]], "o", color=color, ms=6, zorder=5)
+            a["points"].append((pt, y))
+        lo, hi = float(min(np.min(y) for y in ys)), float(max(np.max(y) for y in ys))
+        pad = 0.12 * (hi - lo or 1.0)
+        if key == "flow":  # room above the curves for the legend
+            ax.set_ylim(0.0, 1.45 * hi)
+        else:
+            ax.set_ylim(min(lo - pad, 0.0) if key != "drainage" else lo - pad, hi + pad)
+        a["lines"].append(ax.axvline(weights[index], color="0.3", lw=1.0, ls=":"))
+        if len(curves[key]) > 1:
+            ax.legend(fontsize=7, loc=_LEGEND_AT[key], handlelength=1.4, borderaxespad=0.2)
+    a["caption"] = fig.text(0.5, 0.975, _weight_caption(g, index), ha="center", va="top", fontsize=10)
+    return a
+
+
+def update_weight_panels(artists, g, index):
+    """Move the markers of :func:`draw_weight_panels` to ``g["weight_kg"][index]``."""
+    w = g["weight_kg"][index]
+    for line in artists["lines"]:
+        line.set_xdata([w, w])
+    for pt, y in artists["points"]:
+        pt.set_data([w], [y[index]])
+    artists["caption"].set_text(_weight_caption(g, index))
+
+
 def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL,
                     room_temperature_c=thermal.ROOM_TEMPERATURE_C) -> Explorer:
     """One slider, the weight, over five panels: what changes from the neonate to the adult.
@@ -470,84 +572,22 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
     spec = _weight_spec(patient, comparison)
     weights = spec.grid()
     g = size_grid(weights, blood_prime_hb_g_dl=blood_prime_hb_g_dl, room_temperature_c=room_temperature_c)
-    curves = {
-        "flow": (("cardiac_output_ml_kg_min", "cardiac output", _OTHER, "-"),
-                 ("ecmo_flow_ml_kg_min", "ECMO flow (VA target)", _CURRENT, "-")),
-        "prime": (("prime_fraction", "prime / blood volume", _CURRENT, "-"),),
-        "hb": (("hb_before_g_dl", "before", _GREY, "--"),
-               ("hb_clear_prime_g_dl", "clear prime", _CURRENT, "-"),
-               ("hb_blood_prime_g_dl", f"blood prime (Hb {blood_prime_hb_g_dl:g})", _OTHER, "-")),
-        "drainage": (("drainage_pressure_mmhg", "pre-pump pressure", _CURRENT, "-"),),
-        "heat": (("heat_loss_fraction", "heat loss / heat made", _CURRENT, "-"),),
-        "cannula": (("drainage_french", "drainage", _CURRENT, "-"),
-                    ("return_french", "return (arterial)", _OTHER, "-")),
-    }
-    scale = {"prime_fraction": 100.0, "heat_loss_fraction": 100.0}
-    legend_at = {"flow": "upper right", "hb": "lower right", "cannula": "lower right"}
     artists = weakref.WeakKeyDictionary()
 
     def numbers(i):
-        return {
-            "weight_kg": float(weights[i]),
-            "cardiac_output_ml_kg_min": float(g["cardiac_output_ml_kg_min"][i]),
-            "ecmo_flow_ml_kg_min": float(g["ecmo_flow_ml_kg_min"][i]),
-            "prime_fraction": float(g["prime_fraction"][i]),
-            "hb_clear_prime_g_dl": float(g["hb_clear_prime_g_dl"][i]),
-            "drainage_pressure_mmhg": float(g["drainage_pressure_mmhg"][i]),
-            "heat_loss_fraction": float(g["heat_loss_fraction"][i]),
-        }
-
-    def caption(i):
-        return (f"{weights[i]:.1f} kg: drainage {g['drainage_french'][i]:.0f} Fr, return {g['return_french'][i]:.0f} Fr, "
-                f"oxygenator max {g['oxygenator_max_flow_l_min'][i]:.1f} L/min")
+        return {"weight_kg": float(weights[i]),
+                **{name: float(g[name][i]) for name in ("cardiac_output_ml_kg_min", "ecmo_flow_ml_kg_min",
+                                                         "prime_fraction", "hb_clear_prime_g_dl",
+                                                         "drainage_pressure_mmhg", "heat_loss_fraction")}}
 
     def draw(fig, weight_kg):
         i = spec.index(weight_kg, name="weight_kg", units="kg")
-        gs = fig.add_gridspec(2, 3, left=0.07, right=0.985, top=0.86, bottom=0.1, wspace=0.33, hspace=0.52)
-        a = {"lines": [], "points": [], "labels": []}
-        for k, (key, title, ylabel) in enumerate(_PANELS):
-            ax = fig.add_subplot(gs[k // 3, k % 3])
-            ax.set_xscale("log")
-            ax.set_title(title, fontsize=9.5)
-            ax.set_ylabel(ylabel, fontsize=8.5)
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
-            ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _pos: ""))
-            ax.set_xticks(_weight_ticks(weights[0], weights[-1]))
-            ax.tick_params(labelsize=8)
-            if k >= 3:
-                ax.set_xlabel("weight [kg]", fontsize=8.5)
-            ys = []
-            for name, label, color, ls in curves[key]:
-                y = g[name] * scale.get(name, 1.0)
-                ys.append(y)
-                ax.plot(weights, y, color=color, ls=ls, lw=1.8, label=label,
-                        drawstyle="steps-post" if key == "cannula" else "default")
-                (pt,) = ax.plot([weights[i]], [y[i]], "o", color=color, ms=6, zorder=5)
-                a["points"].append((pt, y))
-            lo, hi = float(min(np.min(y) for y in ys)), float(max(np.max(y) for y in ys))
-            pad = 0.12 * (hi - lo or 1.0)
-            if key == "flow":  # room above the curves for the legend
-                ax.set_ylim(0.0, 1.45 * hi)
-            else:
-                ax.set_ylim(min(lo - pad, 0.0) if key in ("prime", "heat", "hb", "cannula") else lo - pad, hi + pad)
-            a["lines"].append(ax.axvline(weights[i], color="0.3", lw=1.0, ls=":"))
-            if len(curves[key]) > 1:
-                ax.legend(fontsize=7, loc=legend_at[key], handlelength=1.4, borderaxespad=0.2)
-        a["caption"] = fig.text(0.5, 0.975, caption(i), ha="center", va="top", fontsize=10)
-        _set(a, i)
-        artists[fig] = live_artists(fig, a)
+        artists[fig] = live_artists(fig, draw_weight_panels(fig, g, i, blood_prime_hb_g_dl=blood_prime_hb_g_dl))
         return numbers(i)
-
-    def _set(a, i):
-        for line in a["lines"]:
-            line.set_xdata([weights[i], weights[i]])
-        for pt, y in a["points"]:
-            pt.set_data([weights[i]], [y[i]])
-        a["caption"].set_text(caption(i))
 
     def update(fig, weight_kg):
         i = spec.index(weight_kg, name="weight_kg", units="kg")
-        _set(artists[fig], i)
+        update_weight_panels(artists[fig], g, i)
         return numbers(i)
 
     return Explorer(draw=draw, update=update, specs={"weight_kg": spec}, figsize=(9.0, 5.6))
@@ -635,6 +675,97 @@ def fetal_table(patient, p50_mmhg, pao2_mmhg) -> FetalTable:
                       curves=np.asarray(curves))
 
 
+_REF_NAMES = {round(float(blood.FETAL_P50_MMHG), 1): "fetal Hb", round(float(blood.P50_STANDARD_MMHG), 1): "adult Hb"}
+_LABEL_BOX = dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85)
+
+
+def _reference_curves(ax, reference_p50_mmhg):
+    """Dashed dissociation curves, each labelled where the plot is empty (left: upper left; right: lower right)."""
+    for k, p50 in enumerate(sorted(reference_p50_mmhg)):
+        ax.plot(_CURVE_PO2_MMHG, 100 * blood.saturation(_CURVE_PO2_MMHG, p50_mmhg=p50), color=_GREY, ls="--", lw=1.2)
+        if k == 0:
+            x = float(blood.po2_from_saturation(0.9, p50_mmhg=p50))
+            xy, xytext = (x, 90.0), (3.0, 95.0)
+        else:
+            x = float(blood.po2_from_saturation(0.3, p50_mmhg=p50))
+            xy, xytext = (x, 30.0), (x + 22.0, 12.0)
+        ax.annotate(f"{_REF_NAMES.get(round(p50, 1), 'Hb')}, P50 {p50:.1f} mmHg", xy, xytext=xytext, fontsize=8,
+                    color="0.3", va="center", arrowprops=dict(arrowstyle="-", color="0.6", lw=0.8), bbox=_LABEL_BOX)
+
+
+def draw_dissociation(fig, table, i, j, *, patient, reference_p50_mmhg=()):
+    """The dissociation curve at ``table.p50_mmhg[i]`` with the arterial and venous points, and a readout.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure.
+    table : FetalTable
+        From :func:`fetal_table`.
+    i, j : int
+        Indices of the P50 and the arterial PO2 in ``table``.
+    patient : ecmolib.patients.Patient
+        Named beside the plot (its Hb, cardiac output and VO2 made ``table``).
+    reference_p50_mmhg : sequence of float, optional
+        P50 values drawn as dashed reference curves [mmHg].
+
+    Returns
+    -------
+    dict
+        The artists :func:`update_dissociation` changes.
+    """
+    ax = fig.add_axes((0.09, 0.13, 0.56, 0.78))
+    _reference_curves(ax, reference_p50_mmhg)
+    a = {}
+    (a["curve"],) = ax.plot(_CURVE_PO2_MMHG, 100 * table.curves[i], color=_CURRENT, lw=2.2)
+    (a["art"],) = ax.plot([], [], "o", ms=9, mec="black", zorder=6)
+    (a["ven"],) = ax.plot([], [], "s", ms=8, mec="black", zorder=6)
+    (a["drop"],) = ax.plot([], [], color="black", lw=1.2, ls="-", zorder=5)
+    ax.set_xlim(0, 120)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("PO₂ [mmHg]")
+    ax.set_ylabel("O₂ saturation [%]")
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    a["art_label"] = ax.text(0, 0, "", fontsize=8.5, ha="left", va="top", zorder=7, bbox=_LABEL_BOX)
+    a["ven_label"] = ax.text(0, 0, "", fontsize=8.5, ha="left", va="top", zorder=7, bbox=_LABEL_BOX)
+    side = fig.add_axes((0.68, 0.13, 0.31, 0.78))
+    side.axis("off")
+    side.text(0.0, 1.0, f"{patient.name}\nHb {patient.hb_g_dl:g} g/dL, cardiac output\n"
+                        f"{patient.cardiac_output_l_min:.2g} L/min, VO₂ {patient.vo2_ml_min:.3g} mL/min",
+              va="top", fontsize=8.5)
+    a["readout"] = side.text(0.0, 0.72, "", va="top", fontsize=9, family="monospace")
+    update_dissociation(a, table, i, j)
+    return a
+
+
+def update_dissociation(artists, table, i, j):
+    """Show ``table`` at P50 index ``i`` and arterial PO2 index ``j`` on the artists of :func:`draw_dissociation`."""
+    t, a = table, artists
+    pa, sa = float(t.pao2_mmhg[j]), float(t.sao2[i, j])
+    pv, sv = float(t.pvo2_mmhg[i, j]), float(t.svo2[i, j])
+    a["curve"].set_ydata(100 * t.curves[i])
+    a["art"].set_data([pa], [100 * sa])
+    a["art"].set_color(plotting.so2_color(sa))
+    a["ven"].set_data([pv], [100 * sv])
+    a["ven"].set_color(plotting.so2_color(sv))
+    for marker in (a["art"], a["ven"]):
+        marker.set_markeredgecolor("black")
+    a["drop"].set_data([pv, pv, pa], [100 * sv, 100 * sa, 100 * sa])
+    a["art_label"].set_position((min(pa + 2.5, 100.0), 100 * sa - 3.0))
+    a["art_label"].set_text(f"arterial {sa:.0%}")
+    a["ven_label"].set_position((pv + 2.5, 100 * sv - 3.0))
+    a["ven_label"].set_text(f"venous {sv:.0%}\n{pv:.0f} mmHg")
+    a["readout"].set_text(
+        f"P50        {t.p50_mmhg[i]:5.1f} mmHg\n"
+        f"PaO₂       {pa:5.0f} mmHg\n"
+        f"SaO₂       {100 * sa:5.1f} %\n"
+        f"CaO₂       {t.cao2_ml_dl[i, j]:5.1f} mL/dL\n"
+        f"SvO₂       {100 * sv:5.1f} %\n"
+        f"PvO₂       {pv:5.1f} mmHg\n"
+        f"CvO₂       {t.cvo2_ml_dl[i, j]:5.1f} mL/dL\n"
+        f"extraction {100 * t.extraction[i, j]:5.0f} %")
+
+
 def fetal_hb_explorer(patient=_patients.ADULT, comparison=None, *, pao2_mmhg=40.0) -> Explorer:
     """Two sliders (P50, arterial PO2) over the dissociation curve, with the venous point.
 
@@ -672,7 +803,6 @@ def fetal_hb_explorer(patient=_patients.ADULT, comparison=None, *, pao2_mmhg=40.
     po2_spec = SliderSpec("arterial PO2", "mmHg", 20.0, 100.0, float(round(pao2_0)), 1.0, ".0f")
     t = fetal_table(patient, p50_spec.grid(), po2_spec.grid())
     artists = weakref.WeakKeyDictionary()
-    ref_names = {float(blood.FETAL_P50_MMHG): "fetal Hb", float(blood.P50_STANDARD_MMHG): "adult Hb"}
 
     def idx(p50_mmhg, pao2_mmhg):
         return (p50_spec.index(p50_mmhg, name="p50_mmhg", units="mmHg"),
@@ -685,67 +815,12 @@ def fetal_hb_explorer(patient=_patients.ADULT, comparison=None, *, pao2_mmhg=40.
 
     def draw(fig, p50_mmhg, pao2_mmhg):
         i, j = idx(p50_mmhg, pao2_mmhg)
-        ax = fig.add_axes((0.09, 0.13, 0.56, 0.78))
-        for k, p50 in enumerate(refs):
-            s = blood.saturation(_CURVE_PO2_MMHG, p50_mmhg=p50)
-            ax.plot(_CURVE_PO2_MMHG, 100 * s, color=_GREY, ls="--", lw=1.2)
-            name = ref_names.get(round(p50, 1), "Hb")
-            if k == 0:  # the left curve: label in the empty upper left
-                x = float(blood.po2_from_saturation(0.9, p50_mmhg=p50))
-                xy, xytext, ha = (x, 90.0), (3.0, 95.0), "left"
-            else:  # the right curve: label in the empty lower right
-                x = float(blood.po2_from_saturation(0.3, p50_mmhg=p50))
-                xy, xytext, ha = (x, 30.0), (x + 22.0, 12.0), "left"
-            ax.annotate(f"{name}, P50 {p50:.1f} mmHg", xy, xytext=xytext, fontsize=8, color="0.3", ha=ha,
-                        va="center", arrowprops=dict(arrowstyle="-", color="0.6", lw=0.8),
-                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
-        a = {}
-        (a["curve"],) = ax.plot(_CURVE_PO2_MMHG, 100 * t.curves[i], color=_CURRENT, lw=2.2)
-        (a["art"],) = ax.plot([], [], "o", ms=9, color=plotting.so2_color(0.9), mec="black", zorder=6)
-        (a["ven"],) = ax.plot([], [], "s", ms=8, color=plotting.so2_color(0.6), mec="black", zorder=6)
-        (a["drop"],) = ax.plot([], [], color="black", lw=1.2, ls="-", zorder=5)
-        ax.set_xlim(0, 120)
-        ax.set_ylim(0, 100)
-        ax.set_xlabel("PO₂ [mmHg]")
-        ax.set_ylabel("O₂ saturation [%]")
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        box = dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85)
-        a["art_label"] = ax.text(0, 0, "", fontsize=8.5, ha="left", va="top", zorder=7, bbox=box)
-        a["ven_label"] = ax.text(0, 0, "", fontsize=8.5, ha="left", va="top", zorder=7, bbox=box)
-        side = fig.add_axes((0.68, 0.13, 0.31, 0.78))
-        side.axis("off")
-        side.text(0.0, 1.0, f"{patient.name}\nHb {patient.hb_g_dl:g} g/dL, cardiac output\n"
-                            f"{patient.cardiac_output_l_min:.2g} L/min, VO₂ {patient.vo2_ml_min:.3g} mL/min",
-                  va="top", fontsize=8.5)
-        a["readout"] = side.text(0.0, 0.72, "", va="top", fontsize=9, family="monospace")
-        _set(a, i, j)
-        artists[fig] = live_artists(fig, a)
+        artists[fig] = live_artists(fig, draw_dissociation(fig, t, i, j, patient=patient, reference_p50_mmhg=refs))
         return numbers(i, j)
-
-    def _set(a, i, j):
-        pa, sa = float(t.pao2_mmhg[j]), 100 * float(t.sao2[i, j])
-        pv, sv = float(t.pvo2_mmhg[i, j]), 100 * float(t.svo2[i, j])
-        a["curve"].set_ydata(100 * t.curves[i])
-        a["art"].set_data([pa], [sa])
-        a["ven"].set_data([pv], [sv])
-        a["drop"].set_data([pv, pv, pa], [sv, sa, sa])
-        a["art_label"].set_position((min(pa + 2.5, 100.0), sa - 3.0))
-        a["art_label"].set_text(f"arterial {sa:.0f} %")
-        a["ven_label"].set_position((pv + 2.5, sv - 3.0))
-        a["ven_label"].set_text(f"venous {sv:.0f} %\n{pv:.0f} mmHg")
-        a["readout"].set_text(
-            f"P50        {t.p50_mmhg[i]:5.1f} mmHg\n"
-            f"PaO2       {pa:5.0f} mmHg\n"
-            f"SaO2       {sa:5.1f} %\n"
-            f"CaO2       {t.cao2_ml_dl[i, j]:5.1f} mL/dL\n"
-            f"SvO2       {sv:5.1f} %\n"
-            f"PvO2       {pv:5.1f} mmHg\n"
-            f"CvO2       {t.cvo2_ml_dl[i, j]:5.1f} mL/dL\n"
-            f"extraction {100 * t.extraction[i, j]:5.0f} %")
 
     def update(fig, p50_mmhg, pao2_mmhg):
         i, j = idx(p50_mmhg, pao2_mmhg)
-        _set(artists[fig], i, j)
+        update_dissociation(artists[fig], t, i, j)
         return numbers(i, j)
 
     return Explorer(draw=draw, update=update, specs={"p50_mmhg": p50_spec, "pao2_mmhg": po2_spec},
