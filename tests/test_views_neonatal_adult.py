@@ -32,7 +32,10 @@ def test_comparison_is_another_patient_and_the_weight_slider_spans_both(patient)
     assert other.weight_kg != patient.weight_kg
     spec = lesson.weight_explorer(patient).specs["weight_kg"]
     lo, hi = sorted((patient.weight_kg, other.weight_kg))
-    assert (spec.low, spec.high, spec.value) == (lo, hi, patient.weight_kg)
+    # Both patients inside the slider (not at an end: an arrow key moves it either way) and on its grid.
+    assert spec.low < lo and hi < spec.high and spec.value == patient.weight_kg
+    assert 2.0 <= spec.low and spec.high <= 120.0
+    assert np.min(np.abs(spec.grid() - other.weight_kg)) < 1e-9
     p50 = lesson.fetal_hb_explorer(patient).specs["p50_mmhg"]
     assert p50.low < blood.FETAL_P50_MMHG < blood.P50_STANDARD_MMHG < p50.high
 

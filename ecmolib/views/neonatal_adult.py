@@ -48,6 +48,7 @@ __all__ = [
     "ARTERIAL_PRESSURE_MMHG",
     "VA_SHUNT_FRACTION",
     "VA_FIO2",
+    "WEIGHT_MARGIN_FACTOR",
     "comparison_for",
     "SizeComparison",
     "compare",
@@ -412,22 +413,31 @@ def size_grid(weights_kg, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_tempe
 
 
 def _weight_ticks(low, high):
-    """Round weights inside [low, high] plus both ends, none crowding an end (log axis)."""
-    ends = [float(low), float(high)]
-    inner = [t for t in (2.0, 5.0, 10.0, 20.0, 40.0, 120.0)
-             if low < t < high and all(abs(np.log(t / e)) > 0.25 for e in ends)]
-    return sorted(ends + inner)
+    """Round weights and the presets' weights inside [low, high] (log axis), with an end where it has room."""
+    wide = high / low > 15.0
+    marks = [t for t in ((3.5, 5.0, 10.0, 20.0, 40.0, 70.0) if wide else (3.5, 5.0, 7.5, 10.0, 15.0, 23.0))
+             if low <= t <= high]
+    ends = [e for e in (float(low), float(high)) if all(abs(np.log(e / t)) > 0.25 for t in marks)]
+    return sorted(marks + ends)
 
 
-def _span(patient, comparison):
-    lo, hi = sorted((patient.weight_kg, comparison.weight_kg))
-    return lo, hi
+#: The weight slider reaches this factor beyond the two patients' weights
+#: (lighter / 1.25 and heavier x 1.25, within the 2-120 kg of
+#: :func:`ecmolib.patients.for_weight`), so both patients lie inside it.
+WEIGHT_MARGIN_FACTOR = 1.25
 
 
 def _weight_spec(patient, comparison):
-    lo, hi = _span(patient, comparison)
-    step = nice_step(hi - lo, per=130.0)
-    return SliderSpec.anchored("weight", "kg", patient.weight_kg, lo, hi, step, ".1f" if step < 1 else ".0f")
+    lo, hi = sorted((patient.weight_kg, comparison.weight_kg))
+    low, high = max(2.0, lo / WEIGHT_MARGIN_FACTOR), min(120.0, hi * WEIGHT_MARGIN_FACTOR)
+    # About 60 positions, fewer steps where that puts both patients on the grid (it runs through the
+    # patient's weight; the comparison's is on it when the weights differ by a whole number of steps).
+    step = nice_step(high - low, per=60.0)
+    for _ in range(6):
+        if abs((hi - lo) / step - round((hi - lo) / step)) < 1e-6:
+            break
+        step = nice_step(step * 0.999, per=1.0)  # the next smaller round step
+    return SliderSpec.anchored("weight", "kg", patient.weight_kg, low, high, step, ".1f" if step < 1 else ".0f")
 
 
 _PANELS = (
@@ -543,8 +553,9 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
                     room_temperature_c=thermal.ROOM_TEMPERATURE_C) -> Explorer:
     """One slider, the weight, over five panels: what changes from the neonate to the adult.
 
-    The slider spans the two patients' weights (from the lighter to the
-    heavier, starting at ``patient``'s); the patient at each weight is
+    The slider spans the two patients' weights and
+    :data:`WEIGHT_MARGIN_FACTOR` beyond (within 2-120 kg), starting at
+    ``patient``'s, so both patients lie inside it; the patient at each weight is
     :func:`ecmolib.patients.for_weight` and its VA circuit
     :func:`ecmolib.circuit.for_patient` (:func:`compare`). The grid is
     computed when the explorer is built.
