@@ -155,10 +155,6 @@ OVERRIDES = {
     "selfcheck.choice": {"correct": "a", "options": {"a": "VV", "b": "VA"}},
     "views.circuit_pressures.speed_sweep": {"rpm": [2000.0, 3000.0, 4000.0]},
     "views.neonatal_adult.size_grid": {"weights_kg": [3.5, 70.0]},
-    # Need the results of compare(); driven by tests/test_views_neonatal_adult.py.
-    "views.neonatal_adult.SizeComparison": None, "views.neonatal_adult.size_table": None,
-    "views.neonatal_adult.draw_prime": None, "views.neonatal_adult.draw_regions": None,
-    "views.neonatal_adult.draw_survival": None,
     # Need a model state or a scenario dict; driven by tests/test_views_*.py.
     "views.oxygen_in_blood.budget_numbers": None, "views.vv_ecmo.readout": None,
     "views.vv_ecmo.recirculation_table": None, "views.vv_ecmo.haemoglobin_table": None,

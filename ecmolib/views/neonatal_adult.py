@@ -14,7 +14,7 @@ term neonate (:func:`comparison_for`; against the adult when the patient
 is the neonate), and every slider spans the two.
 
 * :func:`compare`: one patient's size, circuit and their consequences
-  (:class:`SizeComparison`); :func:`size_grid` the same over many weights.
+  (:class:`ComparisonResult`); :func:`size_grid` the same over many weights.
 * :func:`weight_explorer`: a weight slider over five panels against weight
   (flows per kg, prime against blood volume, Hb after priming, drainage
   pressure at the target flow, circuit heat loss against metabolic heat).
@@ -50,7 +50,7 @@ __all__ = [
     "VA_FIO2",
     "WEIGHT_MARGIN_FACTOR",
     "comparison_for",
-    "SizeComparison",
+    "ComparisonResult",
     "compare",
     "size_grid",
     "size_table",
@@ -146,7 +146,7 @@ def comparison_for(patient):
 
 
 @dataclass(frozen=True)
-class SizeComparison:
+class ComparisonResult:
     """One patient's size, VA circuit and what follows from them (every number from the models).
 
     Attributes
@@ -249,7 +249,7 @@ def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperatur
 
     Returns
     -------
-    SizeComparison
+    ComparisonResult
 
     Raises
     ------
@@ -273,7 +273,7 @@ def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperatur
     pa = _arterial_pressure_mmhg(p)
     rpm, op = _at_flow(c, q, pa, p.hb_g_dl)
     heat = thermal.circuit_heat_loss(c, q, blood_temperature_c=p.temperature_c, room_temperature_c=room_temperature_c)
-    return SizeComparison(
+    return ComparisonResult(
         patient=p, circuit=c, ecmo_flow_l_min=float(q), prime_ml=float(prime),
         hb_clear_prime_g_dl=float(_circuit.hemodilution(p, prime)),
         hb_blood_prime_g_dl=float(_circuit.hemodilution(p, prime, prime_hb_g_dl=blood_prime_hb_g_dl)),
@@ -284,23 +284,34 @@ def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperatur
     )
 
 
-def size_table(comparisons) -> str:
-    """A text table of the patients' size, flows and haemoglobin, one column per patient.
+def size_table(patient, comparison=None, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL,
+               room_temperature_c=thermal.ROOM_TEMPERATURE_C) -> str:
+    """A text table of two patients' size, flows and haemoglobin, lighter first.
 
     Parameters
     ----------
-    comparisons : sequence of SizeComparison
-        From :func:`compare`.
+    patient : ecmolib.patients.Patient
+        The scenario's patient.
+    comparison : ecmolib.patients.Patient, optional
+        The other patient; default :func:`comparison_for`.
+    blood_prime_hb_g_dl, room_temperature_c : float, optional
+        As for :func:`compare`.
 
     Returns
     -------
     str
-        Rows: weight, blood volume, cardiac output, VO2, target VA ECMO flow
-        (each also per kg), Hb and P50.
+        One column per patient; rows: weight, blood volume, cardiac output,
+        VO2, target VA ECMO flow (each also per kg), Hb and P50.
+
+    Raises
+    ------
+    ValueError
+        If an argument is invalid (as for :func:`compare`).
     """
-    cs = list(comparisons)
-    if not cs or not all(isinstance(c, SizeComparison) for c in cs):
-        raise ValueError("comparisons must be a non-empty sequence of SizeComparison (from compare)")
+    _patients._checked(patient)
+    comparison = comparison_for(patient) if comparison is None else _patients._checked(comparison)
+    cs = sorted((compare(p, blood_prime_hb_g_dl=blood_prime_hb_g_dl, room_temperature_c=room_temperature_c)
+                 for p in (patient, comparison)), key=lambda c: c.patient.weight_kg)
     rows = [
         ("", lambda c: c.patient.name.split(" (")[0]),
         ("weight [kg]", lambda c: f"{c.patient.weight_kg:.3g}"),
@@ -329,7 +340,7 @@ def draw_prime(ax, comparisons):
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-    comparisons : sequence of SizeComparison
+    comparisons : sequence of ComparisonResult
 
     Returns
     -------
