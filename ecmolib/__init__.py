@@ -2,8 +2,10 @@
 
 Modules, in their one direction of dependency::
 
-    blood -> patients -> oxygenator -> circuit -> lungs -> vv, va, hemodynamics, ecpr
+    blood -> patients -> oxygenator -> circuit -> lungs -> vv, va, hemodynamics, ecpr, thermal
           -> plotting / widgets / views
+
+    outcomes (registry survival figures; no model)
 
 Import what you need explicitly, e.g. ``from ecmolib import blood``.
 Importing ecmolib has no side effects: no plotting style, no warnings
@@ -17,7 +19,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics", "ecpr",
-    "plotting", "widgets", "views",
+    "thermal", "outcomes", "plotting", "widgets", "views",
 )
 __all__ = list(_SUBMODULES)
 

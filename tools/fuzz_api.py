@@ -37,8 +37,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 MODULES = ("blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics",
-           "ecpr", "plotting", "widgets", "selfcheck", "views.oxygen_in_blood", "views.membrane_lung",
-           "views.circuit_pressures", "views.vv_ecmo", "views.scenario")
+           "ecpr", "thermal", "outcomes", "plotting", "widgets", "selfcheck", "views.oxygen_in_blood",
+           "views.membrane_lung", "views.circuit_pressures", "views.vv_ecmo", "views.neonatal_adult",
+           "views.scenario")
 # Left to the view tests (they need figures or build widgets): drawing helpers and explorers.
 _DRAWING = ("draw_", "update_")
 
@@ -153,6 +154,7 @@ OVERRIDES = {
     "patients.for_weight": {"weight_kg": 20.0},
     "selfcheck.choice": {"correct": "a", "options": {"a": "VV", "b": "VA"}},
     "views.circuit_pressures.speed_sweep": {"rpm": [2000.0, 3000.0, 4000.0]},
+    "views.neonatal_adult.size_grid": {"weights_kg": [3.5, 70.0]},
     # Need a model state or a scenario dict; driven by tests/test_views_*.py.
     "views.oxygen_in_blood.budget_numbers": None, "views.vv_ecmo.readout": None,
     "views.vv_ecmo.recirculation_table": None, "views.vv_ecmo.haemoglobin_table": None,
