@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import math  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
@@ -196,19 +197,18 @@ def test_case_data_is_checked():
         cases.monitor(good, patients.ADULT, "z")
 
 
-def test_an_educator_case_in_fifteen_lines_runs():
-    # The worked example of EDUCATORS.md: a new case from data only.
-    case = cases.Case(
-        key="anaemia", title="VV: hypoxaemic after bleeding",
-        story="Day 4 of VV ECMO; the cannula site bled overnight.",
-        mode="vv", baseline=lambda p: {"hb_g_dl": 7.0, "cannula_distance_cm": 25.0},
-        causes={"a": "recirculation", "b": "too little haemoglobin to carry the O2", "c": "a failing oxygenator"},
-        cause="b",
-        actions=(cases.Action("a", "raise the pump flow by 15 %", scale={"pump_flow_l_min": 1.15}),
-                 cases.Action("b", "transfuse to Hb 10 g/dL", set={"hb_g_dl": 10.0})),
-        action="b", watch=("sao2", "pre_oxygenator_so2"))
-    before, after = cases.monitor(case, patients.ADULT), cases.monitor(case, patients.ADULT, "b")
-    assert after["pre_oxygenator_so2"] > before["pre_oxygenator_so2"]
+def test_the_educator_guides_worked_case_runs_and_its_right_action_helps(capsys):
+    # The worked example of EDUCATORS.md, read from the guide and run as a
+    # lesson 09 cell would run it: a new case from data only.
+    guide = (Path(__file__).resolve().parents[1] / "EDUCATORS.md").read_text(encoding="utf-8")
+    section = guide.split("## Adding a troubleshooting case", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    names = {"cases": cases, "lesson": lesson, "PATIENT": patients.ADULT}
+    exec(compile(code, "EDUCATORS.md", "exec"), names)
+    case = names["my_case"]
+    before, after = cases.monitor(case, patients.ADULT), cases.monitor(case, patients.ADULT, case.action)
+    assert after[case.watch[0]] < before[case.watch[0]] - 20.0  # the PaCO2 falls with the sweep restored
+    assert "Right: b" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("patient", [patients.NEONATE, patients.ADULT], ids=["neonate", "adult"])

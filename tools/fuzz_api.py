@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 MODULES = ("blood", "patients", "tissues", "oxygenator", "circuit", "lungs", "vv", "va", "hemodynamics",
            "ecpr", "thermal", "outcomes", "plotting", "widgets", "selfcheck", "views.oxygen_in_blood",
-           "views.membrane_lung", "views.circuit_pressures", "views.vv_ecmo", "views.neonatal_adult",
-           "views.scenario")
+           "views.membrane_lung", "views.circuit_pressures", "views.vv_ecmo", "views.va_ecmo", "views.vv_vs_va",
+           "views.neonatal_adult", "views.ecpr_timing", "views.cases", "views.troubleshooting", "views.scenario")
 # Left to the view tests (they need figures or build widgets): drawing helpers and explorers.
 _DRAWING = ("draw_", "update_")
 
