@@ -734,7 +734,9 @@ def comparison_explorer(patient=_patients.ADULT, *, failure="lungs", **scenario)
     """
     p = _patients._checked(patient)
     s = _scenario(p, scenario)
-    specs = {"failure": failure_slider(failure), "ecmo_flow_l_min": flow_slider(p, **s)}
+    # The flow first: the slider a learner moves most (and the one that does
+    # not start at an end).
+    specs = {"ecmo_flow_l_min": flow_slider(p, **s), "failure": failure_slider(failure)}
     table = comparison_table(p, **s)
     artists = weakref.WeakKeyDictionary()
 

@@ -35,7 +35,8 @@ def test_start_here_runs_in_jupyterlab_and_its_slider_moves_the_figure(lab_serve
 
 #: Lessons whose first explorer is also moved in a real browser (one per
 #: lesson after 04, each in its own JupyterLab).
-LESSONS_WITH_EXPLORERS = ["05_va_ecmo.ipynb"]
+LESSONS_WITH_EXPLORERS = ["05_va_ecmo.ipynb", "06_vv_vs_va.ipynb", "07_neonatal_vs_adult.ipynb", "08_ecpr_timing.ipynb",
+                          "09_troubleshooting_cases.ipynb"]
 
 
 @pytest.mark.parametrize("lesson", LESSONS_WITH_EXPLORERS)
