@@ -14,7 +14,7 @@ from __future__ import annotations
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
-__all__ = ["Readout"]
+__all__ = ["Readout", "flow_text"]
 
 #: Glyph advance of DejaVu Sans Mono (the lessons' monospace font) per em: 1233/2048.
 _ADVANCE_EM = 1233 / 2048
@@ -105,3 +105,13 @@ class Readout:
             raise ValueError(f"values must hold {len(self.numbers)} strings, one per numbered row; got {len(values)}")
         for text, value, (w, n_units) in zip(self.numbers, values, self._slots):
             text.set_text(f"{'':<{self._column}}{value:>{w}}{' ' * n_units}")
+
+
+def flow_text(flow_l_min) -> str:
+    """A blood flow [L/min] as text with the decimals its size needs.
+
+    >>> flow_text(0.35), flow_text(1.844), flow_text(4.2)
+    ('0.35', '1.84', '4.2')
+    """
+    q = float(flow_l_min)
+    return f"{q:.2f}" if q < 2.0 else f"{q:.1f}"

@@ -48,6 +48,7 @@ from ecmolib import circuit as _circuit
 from ecmolib import hemodynamics, plotting, va, widgets
 from ecmolib import oxygenator as _oxygenator
 from ecmolib import patients as _patients
+from ecmolib.views._readout import flow_text
 from ecmolib.widgets import Explorer, SliderSpec
 
 __all__ = [
@@ -542,12 +543,12 @@ def update_aorta(artists, r: va.VASteadyState, *, index=()):
     native_so2 = at(r.native_arterial.so2)
     a["lv"].set_facecolor(plotting.so2_color(native_so2))
     a["coronary_text"].set_text(f"coronaries\n{at(r.region_so2['coronary']):.0%}")
-    a["lv_text"].set_text(f"from the lungs\nSO₂ {native_so2:.0%}\n{_lpm(at(r.native_output_l_min))} L/min")
+    a["lv_text"].set_text(f"from the lungs\nSO₂ {native_so2:.0%}\n{flow_text(at(r.native_output_l_min))} L/min")
     a["right_arm_text"].set_text(f"right arm\n(right radial)\n{at(r.sao2_right_radial):.0%}")
     a["brain_text"].set_text(f"brain {at(r.region_so2['brain']):.0%}")
     a["left_arm_text"].set_text(f"left arm\n{at(r.region_so2['left_arm']):.0%}")
     a["lower_body_text"].set_text(f"gut, kidneys,\nlegs {at(r.region_so2['lower_body']):.0%}")
-    a["ecmo_text"].set_text(f"ECMO {_lpm(at(r.ecmo_flow_l_min))} L/min\nSO₂ {at(r.post_oxygenator.so2):.0%}")
+    a["ecmo_text"].set_text(f"ECMO {flow_text(at(r.ecmo_flow_l_min))} L/min\nSO₂ {at(r.post_oxygenator.so2):.0%}")
     a["cannula"].set_facecolor(plotting.so2_color(at(r.post_oxygenator.so2)))
     pos = at(r.mixing_zone_position)
     x, y = _centreline(pos)
@@ -568,11 +569,6 @@ def update_aorta(artists, r: va.VASteadyState, *, index=()):
     a["zone_text"].set_position((7.25, y_text))
     a["zone_text"].set_text(f"mixing\nzone\nat {pos:.0%}" if descending else f"mixing zone\nat {pos:.0%}\n(black bar)")
     return a
-
-
-def _lpm(flow_l_min) -> str:
-    q = float(flow_l_min)
-    return f"{q:.2f}" if q < 2.0 else f"{q:.1f}"
 
 
 # --------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from matplotlib.ticker import PercentFormatter
 from ecmolib import _validation as _v
 from ecmolib import patients as _patients
 from ecmolib import plotting, vv, widgets
+from ecmolib.views._readout import flow_text
 from ecmolib.widgets import Explorer, SliderSpec
 
 __all__ = [
@@ -387,12 +388,6 @@ def readout(state: vv.VVSteadyState, *, shunt_fraction=SCENARIO["shunt_fraction"
         shunt_fraction=s)
 
 
-def _lpm(flow_l_min) -> str:
-    """A flow [L/min] with the decimals its size needs: 0.35, 1.84, 4.2."""
-    q = float(flow_l_min)
-    return f"{q:.2f}" if q < 2.0 else f"{q:.1f}"
-
-
 def _readout_line(r: VVReadout) -> str:
     return (f"SaO₂ {r.sao2:.0%}    SvO₂ {r.svo2:.0%}    PaCO₂ {r.paco2_mmhg:.0f} mmHg    "
             f"DO₂ {r.do2_ml_min:.0f} mL/min ({r.do2_ml_min / r.vo2_ml_min:.1f} x VO₂)")
@@ -572,10 +567,10 @@ def update_vv_circuit(artists, r: VVReadout):
     a["lungs_text"].set_text(f"lungs\nshunt {r.shunt_fraction:.0%}")
     a["venous_text"].set_text(f"venous return  SvO₂ {r.svo2:.0%}")
     a["pre_text"].set_text(f"pre-oxy\nSO₂ {r.pre_so2:.0%}")
-    a["flow_text"].set_text(f"ECMO {_lpm(r.ecmo_flow_l_min)} L/min")
+    a["flow_text"].set_text(f"ECMO {flow_text(r.ecmo_flow_l_min)} L/min")
     a["post_text"].set_text(f"post-oxy\nSO₂ {r.post_so2:.0%}")
-    a["sweep_text"].set_text(f"sweep {_lpm(r.sweep_l_min)} L/min")
-    a["co_text"].set_text(f"cardiac output\n{_lpm(r.cardiac_output_l_min)} L/min")
+    a["sweep_text"].set_text(f"sweep {flow_text(r.sweep_l_min)} L/min")
+    a["co_text"].set_text(f"cardiac output\n{flow_text(r.cardiac_output_l_min)} L/min")
     a["pa_text"].set_text(f"SO₂ {r.pa_so2:.0%}")
     a["arterial_text"].set_text(f"arterial  SaO₂ {r.sao2:.0%}   PaCO₂ {r.paco2_mmhg:.0f} mmHg\n"
                                 f"DO₂ {r.do2_ml_min:.0f} mL/min")
@@ -583,7 +578,7 @@ def update_vv_circuit(artists, r: VVReadout):
     a["recirculation"].set_visible(rec > 0.005)
     a["recirculation"].set_linewidth(1.0 + 8.0 * rec)
     a["recirculation_text"].set_text(
-        f"recirculation {rec:.0%}\neffective flow {_lpm(r.effective_flow_l_min)} L/min" if rec > 0.005 else "")
+        f"recirculation {rec:.0%}\neffective flow {flow_text(r.effective_flow_l_min)} L/min" if rec > 0.005 else "")
     return a
 
 
@@ -696,7 +691,7 @@ def draw_flow_ratio(ax, table: FlowTable, *, i_co, i_flow, background_outputs_l_
         ax.plot(q / co[k], r.sao2[k], color=_BACKGROUND, lw=1.2, zorder=1)
         # Below and right of the curve's start, where no curve runs (the curves
         # rise to the right), on a white box above any curve that comes close.
-        ax.annotate(f"CO {_lpm(co[k])} L/min", (q[0] / co[k], r.sao2[k, 0]), xytext=(3, -3),
+        ax.annotate(f"CO {flow_text(co[k])} L/min", (q[0] / co[k], r.sao2[k, 0]), xytext=(3, -3),
                     textcoords="offset points", fontsize=7.5, color="0.5", ha="left", va="top", zorder=3.5,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     (a["curve"],) = ax.plot([], [], color=_CURRENT, lw=2.2, zorder=3)
@@ -723,7 +718,7 @@ def update_flow_ratio(artists, table: FlowTable, *, i_co, i_flow):
     artists["marker"].set_data([x], [y])
     x_lo, x_hi = artists["xlim"]
     artists["label"].set_position((min(x + 0.035 * (x_hi - x_lo), x_hi - 0.36 * (x_hi - x_lo)), y - 0.03))
-    artists["label"].set_text(f"{_lpm(q[i_flow])} / {_lpm(co)} L/min = {x:.2f}\nSaO₂ {y:.0%}")
+    artists["label"].set_text(f"{flow_text(q[i_flow])} / {flow_text(co)} L/min = {x:.2f}\nSaO₂ {y:.0%}")
     return artists
 
 
@@ -1085,7 +1080,7 @@ def draw_haemoglobin(axes, table: HaemoglobinTable, *, i_hb, i_flow, background_
         ax.plot(h, r.do2_ml_min[:, j], color=_BACKGROUND, lw=1.2, zorder=1)
         # Under the line's start, clear of the rising line, on a white box above
         # any other line that comes close.
-        ax.annotate(f"{_lpm(q[j])} L/min", (h[0], r.do2_ml_min[0, j]), xytext=(9, -4), textcoords="offset points",
+        ax.annotate(f"{flow_text(q[j])} L/min", (h[0], r.do2_ml_min[0, j]), xytext=(9, -4), textcoords="offset points",
                     fontsize=7.5, color="0.5", ha="left", va="top", zorder=3.5,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     ok = np.isfinite(table.iso_do2_ml_min)
@@ -1130,7 +1125,7 @@ def update_haemoglobin(artists, table: HaemoglobinTable, *, i_hb, i_flow):
     artists["label"].set_position((h[i_hb] + 0.25, do2[i_hb] - dy) if left else (h[i_hb] - 0.25, do2[i_hb] + dy))
     artists["label"].set_ha("left" if left else "right")
     artists["label"].set_va("top" if left else "bottom")
-    artists["label"].set_text(f"{_lpm(q[i_flow])} L/min, Hb {h[i_hb]:g}\nSaO₂ {sao2[i_hb]:.0%}, "
+    artists["label"].set_text(f"{flow_text(q[i_flow])} L/min, Hb {h[i_hb]:g}\nSaO₂ {sao2[i_hb]:.0%}, "
                               f"DO₂ {do2[i_hb]:.0f} mL/min")
     artists["sao2"].set_data(h, sao2)
     artists["svo2"].set_data(h, r.svo2[:, i_flow])
@@ -1331,7 +1326,7 @@ def co2_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
         a = artists[fig]
         if _redraw:
             update_co2(a["plots"], table, i_sweep=i, i_flow=j)
-        a["title"].set_text(f"sweep {_lpm(r.sweep_l_min)} L/min, ECMO flow {_lpm(r.ecmo_flow_l_min)} L/min:   "
+        a["title"].set_text(f"sweep {flow_text(r.sweep_l_min)} L/min, ECMO flow {flow_text(r.ecmo_flow_l_min)} L/min:   "
                             + _readout_line(r))
         return r.numbers()
 
