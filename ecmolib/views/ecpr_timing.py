@@ -377,10 +377,9 @@ def _update_timeline(a, s):
     a["flow"].set_width(_X_MAX_MIN - ttf)
     a["no_flow_text"].set_x(nf + 1.0)
     a["no_flow_text"].set_text(f"◀ no-flow {nf:g} min")
-    for t, row, tick, text in zip(times, _label_rows(times), a["ticks"], a["texts"]):
-        y = _ROW_Y[row]
+    for t, (row, x), tick, text in zip(times, _label_rows(times), a["ticks"], a["texts"]):
         tick.set_data([t, t], [0.05, _ROW_Y[0] - 0.02])  # up to the first row: a tick never crosses a label
-        text.set_position((t, y))
+        text.set_position((x, _ROW_Y[row]))
     return a
 
 
@@ -392,14 +391,16 @@ _CHAR_MIN = 1.9
 
 
 def _label_rows(times):
-    """Row of each event label: the lowest row whose last label ends before this one starts."""
+    """Row and start [min] of each event label: the lowest row whose last label ends before this
+    one starts; when every row is taken, the row that frees first, the label moved right to start there."""
     ends = [-np.inf] * len(_ROW_Y)
-    rows = []
+    placed = []
     for t, name in zip(times, _EVENTS):
         row = next((r for r, end in enumerate(ends) if t >= end), int(np.argmin(ends)))
-        ends[row] = t + _CHAR_MIN * (len(name) + 2)  # a gap of two characters: labels never run together
-        rows.append(row)
-    return rows
+        x = max(t, ends[row])
+        ends[row] = x + _CHAR_MIN * (len(name) + 2)  # a gap of two characters: labels never run together
+        placed.append((row, x))
+    return placed
 
 
 def _draw_debt(ax, p, debt_grid, no_cpr_max):
