@@ -202,7 +202,8 @@ def _overlaps(boxes):
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
 
 
-@pytest.mark.parametrize("changes", [{}, {"no_flow_min": 0.0, "call_min": 0.0}, {"arrival_min": 2.0, "decision_min": 3.0}])
+@pytest.mark.parametrize("changes", [{}, {"no_flow_min": 0.0, "call_min": 0.0},
+                                     {"arrival_min": 2.0, "decision_min": 3.0}])
 def test_timeline_event_labels_never_touch(changes):
     explorer = lesson.timeline_explorer(ADULT)
     fig = plt.figure(figsize=explorer.figsize)

@@ -452,7 +452,8 @@ def _draw_survival(ax, pop, t_grid, curves):
     ax.text(0.99, 0.99, f"markers: pooled estimates, {src.authors.split(',')[0]} et al. {src.year}\n"
             f"({pop}; conventional = initial shockable rhythm)\n"
             f"shaded: outside the pooled data ({lo:.0f}-{hi:.0f} min); dotted: extrapolated",
-            transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="0.25")
+            transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="0.25", zorder=6,
+            bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     ax.legend(loc="upper right", fontsize=7.5, bbox_to_anchor=(1.0, 0.86))
     a = {"line": ax.axvline(0.0, color=_CURRENT, lw=1.2, zorder=3)}
     (a["ecpr"],) = ax.plot([], [], "o", color=_ECPR_STYLE["color"], ms=8, zorder=5)
@@ -768,7 +769,8 @@ def sequence_numbers(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l
         "cpr_coronary_perfusion_pressure_mmhg": c["coronary_perfusion_pressure_mmhg"],
         "cpr_flow_fraction": c["systemic_flow_l_min"] / p.cardiac_output_l_min,
         "cpr_ra_peak_mmhg": c["peak_venous_pressure_mmhg"],
-        "cpr_lv_volume_min_ml": float(np.min(cpr.lv_volume_ml)), "cpr_lv_volume_max_ml": float(np.max(cpr.lv_volume_ml)),
+        "cpr_lv_volume_min_ml": float(np.min(cpr.lv_volume_ml)),
+        "cpr_lv_volume_max_ml": float(np.max(cpr.lv_volume_ml)),
         "on_ecmo_map_mmhg": o["map_mmhg"], "on_ecmo_drained_l_min": o["ecmo_flow_l_min"],
         "ecmo_alone_map_mmhg": f["map_mmhg"],
         "ecmo_alone_coronary_perfusion_pressure_mmhg": f["coronary_perfusion_pressure_mmhg"],
