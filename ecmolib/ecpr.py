@@ -1109,8 +1109,15 @@ def crossover_min(population="adult") -> float:
     -----
     The crossover compares curves pooled over different patients (ECPR
     candidates versus all conventional CPR with a shockable rhythm); it is a
-    teaching summary, not an eligibility rule. The pooled adult estimates
-    themselves are 37.2% (ECPR) and 36.8% (conventional) at 15 min.
+    teaching summary, not an eligibility rule. The two curves also run on
+    different clocks: conventional CPR's low-flow time ends with the return
+    of circulation, ECPR's with pump flow in patients still in arrest, so a
+    patient still in arrest at :math:`t^{*}` does not have the conventional
+    curve's survival there (the chance of a good outcome with continued
+    conventional CPR keeps falling with each minute; Reynolds et al.,
+    Circulation 2016;134:2084-2094, doi:10.1161/CIRCULATIONAHA.116.023309).
+    The pooled adult estimates themselves are 37.2% (ECPR) and 36.8%
+    (conventional) at 15 min.
 
     Examples
     --------

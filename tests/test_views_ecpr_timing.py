@@ -185,3 +185,64 @@ def test_bad_input_names_the_parameter():
     with pytest.raises(ValueError, match="no_flow_min"):
         lesson.timeline(ADULT, **_with(no_flow_min=9.0, call_min=0.0, arrival_min=0.0, decision_min=0.0,
                                 transport_min=0.0, cannulation_min=5.0))
+
+
+def test_sequence_report_prints_the_numbers_the_lesson_quotes(capsys):
+    n = lesson.sequence_report(ADULT)
+    out = capsys.readouterr().out
+    # The text says the right-atrial peak is as high as the aortic peak or higher.
+    assert n["cpr_ra_peak_mmhg"] >= n["cpr_systolic_mmhg"]
+    assert f"right-atrial peak {n['cpr_ra_peak_mmhg']:.0f} mmHg" in out
+    assert f"coronary perfusion pressure {n['ecmo_alone_coronary_perfusion_pressure_mmhg']:.0f} mmHg" in out
+    # The model's LV during compressions, stated in the lesson as a limit of the model.
+    assert 0.0 < n["cpr_lv_volume_min_ml"] <= n["cpr_lv_volume_max_ml"] < n["lv_volume_start_ml"]
+
+
+def _overlaps(boxes):
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("changes", [{}, {"no_flow_min": 0.0, "call_min": 0.0},
+                                     {"arrival_min": 2.0, "decision_min": 3.0}])
+def test_timeline_event_labels_never_touch(changes):
+    explorer = lesson.timeline_explorer(ADULT)
+    fig = plt.figure(figsize=explorer.figsize)
+    explorer.draw(fig, **{**explorer.defaults(), **changes})
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer).expanded(1.02, 1.0) for t in ax.texts if t.get_text()]
+    assert len(boxes) == len(lesson._EVENTS) + 1  # the events and the no-flow label
+    assert not _overlaps(boxes)
+
+
+def test_extrapolations_stay_on_the_axes():
+    explorer = lesson.timeline_explorer(ADULT)
+    fig = plt.figure(figsize=explorer.figsize)
+    explorer.draw(fig, **explorer.defaults())
+    ax = fig.axes[2]
+    lo, _ = lesson.data_range_min("adult")
+    for line in ax.get_lines():
+        if line.get_gid() == "extrapolated":
+            assert max(line.get_ydata()) <= ax.get_ylim()[1]
+            assert min(line.get_xdata()) >= lo - lesson._EXTRAPOLATE_BEFORE_MIN - 1e-9
+
+
+def test_beat_by_beat_view_zooms_on_two_seconds_of_compressions():
+    explorer = lesson.sequence_explorer(ADULT)
+    fig = plt.figure(figsize=explorer.figsize)
+    explorer.draw(fig, **explorer.defaults())
+    zoom = fig.axes[0]
+    x0, x1 = zoom.get_xlim()
+    assert x1 - x0 == pytest.approx(2.0)
+    aortic, ra = [line for line in zoom.get_lines()]
+    assert len(aortic.get_xdata()) > 100 and len(ra.get_xdata()) == len(aortic.get_xdata())
+
+
+def test_trials_name_each_outcome_under_the_trial():
+    fig, ax = plt.subplots()
+    lesson.draw_trials(ax)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    for a in ecpr.trial_data():
+        if a.analysis.startswith("primary"):
+            assert any(label.startswith(a.trial) and a.outcome.split()[0] in label for label in labels)

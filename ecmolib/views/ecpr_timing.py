@@ -23,7 +23,7 @@ The pictures:
   Carlo over published interval distributions).
 * :func:`draw_trials`: the three randomised trials, arm by arm.
 * :func:`draw_sequence`: beat by beat, compressions, then ECMO flow, then
-  ECMO alone with the arrested heart distending.
+  ECMO alone with the arrested left ventricle filling.
 
 Explorers (:data:`EXPLORERS`): the arrest timeline (six intervals; every
 state precomputed when it is built) and ECPR beat by beat (VA flow, LV
@@ -334,7 +334,7 @@ def print_survival_table(pop="adult") -> list[dict]:
 # The timeline view: timeline, oxygen debt, survival
 # ---------------------------------------------------------------------------
 
-_EVENTS = ("collapse", "CPR", "call", "team", "decision", "ECMO centre", "flow")
+_EVENTS = ("collapse", "CPR starts", "call", "team arrives", "decision", "ECMO centre", "flow")
 _ECPR_STYLE = {"color": "#b2182b", "ls": "-"}
 _CONV_STYLE = {"color": "#2166ac", "ls": (0, (5, 2))}
 _CURRENT = "#762a83"
@@ -358,6 +358,9 @@ def _draw_timeline(ax, s):
     a = {"no_flow": ax.add_patch(Rectangle((0, 0.05), 0, 0.25, facecolor="0.1", edgecolor="0.1")),
          "low_flow": ax.add_patch(Rectangle((0, 0.05), 0, 0.25, facecolor="0.75", edgecolor="0.3", hatch="///")),
          "flow": ax.add_patch(Rectangle((0, 0.05), 0, 0.25, facecolor=_ECPR_STYLE["color"], edgecolor="0.3"))}
+    # The no-flow bar is often a minute or two wide: name it and its length in the CPR bar.
+    a["no_flow_text"] = ax.text(0, 0.175, "", fontsize=7.5, ha="left", va="center",
+                                bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"})
     a["ticks"] = [ax.plot([], [], color="0.3", lw=1.0, marker="|", ms=0)[0] for _ in _EVENTS]
     a["texts"] = [ax.text(0, 0, name, fontsize=7.5, ha="left", va="bottom") for name in _EVENTS]
     _update_timeline(a, s)
@@ -372,10 +375,11 @@ def _update_timeline(a, s):
     a["low_flow"].set_width(ttf - nf)
     a["flow"].set_x(ttf)
     a["flow"].set_width(_X_MAX_MIN - ttf)
-    for t, row, tick, text in zip(times, _label_rows(times), a["ticks"], a["texts"]):
-        y = _ROW_Y[row]
+    a["no_flow_text"].set_x(nf + 1.0)
+    a["no_flow_text"].set_text(f"◀ no-flow {nf:g} min")
+    for t, (row, x), tick, text in zip(times, _label_rows(times), a["ticks"], a["texts"]):
         tick.set_data([t, t], [0.05, _ROW_Y[0] - 0.02])  # up to the first row: a tick never crosses a label
-        text.set_position((t, y))
+        text.set_position((x, _ROW_Y[row]))
     return a
 
 
@@ -387,14 +391,16 @@ _CHAR_MIN = 1.9
 
 
 def _label_rows(times):
-    """Row of each event label: the lowest row whose last label ends before this one starts."""
+    """Row and start [min] of each event label: the lowest row whose last label ends before this
+    one starts; when every row is taken, the row that frees first, the label moved right to start there."""
     ends = [-np.inf] * len(_ROW_Y)
-    rows = []
+    placed = []
     for t, name in zip(times, _EVENTS):
         row = next((r for r, end in enumerate(ends) if t >= end), int(np.argmin(ends)))
-        ends[row] = t + _CHAR_MIN * (len(name) + 1)
-        rows.append(row)
-    return rows
+        x = max(t, ends[row])
+        ends[row] = x + _CHAR_MIN * (len(name) + 2)  # a gap of two characters: labels never run together
+        placed.append((row, x))
+    return placed
 
 
 def _draw_debt(ax, p, debt_grid, no_cpr_max):
@@ -417,6 +423,11 @@ def _update_debt(a, times_min, debts):
     return a
 
 
+# How far before the first pooled point the dotted extrapolation is drawn [min]:
+# further back, conventional CPR's curve climbs off the axis.
+_EXTRAPOLATE_BEFORE_MIN = 5.0
+
+
 def _draw_survival(ax, pop, t_grid, curves):
     lo, hi = data_range_min(pop)
     ax.set_xlim(0.0, _X_MAX_MIN)
@@ -427,10 +438,11 @@ def _draw_survival(ax, pop, t_grid, curves):
     for x0, x1 in ((0.0, lo), (hi, _X_MAX_MIN)):
         ax.axvspan(x0, x1, color="0.93", zorder=0)
     inside = (t_grid >= lo) & (t_grid <= hi)
+    early = (t_grid >= lo - _EXTRAPOLATE_BEFORE_MIN) & (t_grid <= lo)
     for strategy, style, name in (("ecpr", _ECPR_STYLE, "ECPR"), ("conventional", _CONV_STYLE, "conventional CPR")):
         y = curves[strategy]
         ax.plot(t_grid[inside], y[inside], lw=2.2, label=f"{name} (fit)", gid="fit", **style)
-        for part in (t_grid <= lo, t_grid >= hi):  # thin and dotted: the fit beyond its data
+        for part in (early, t_grid >= hi):  # thin and dotted: the fit beyond its data (not far before it)
             ax.plot(t_grid[part], y[part], lw=1.0, color=style["color"], ls=":", gid="extrapolated")
         pts = ecpr.pooled_data(strategy, pop)
         marker = "o" if strategy == "ecpr" else "s"
@@ -439,8 +451,9 @@ def _draw_survival(ax, pop, t_grid, curves):
     src = ecpr.pooled_data("ecpr", pop)[0]
     ax.text(0.99, 0.99, f"markers: pooled estimates, {src.authors.split(',')[0]} et al. {src.year}\n"
             f"({pop}; conventional = initial shockable rhythm)\n"
-            f"shaded: no data ({lo:.0f}-{hi:.0f} min only); dotted: extrapolated",
-            transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="0.25")
+            f"shaded: outside the pooled data ({lo:.0f}-{hi:.0f} min); dotted: extrapolated",
+            transform=ax.transAxes, ha="right", va="top", fontsize=7.5, color="0.25", zorder=6,
+            bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     ax.legend(loc="upper right", fontsize=7.5, bbox_to_anchor=(1.0, 0.86))
     a = {"line": ax.axvline(0.0, color=_CURRENT, lw=1.2, zorder=3)}
     (a["ecpr"],) = ax.plot([], [], "o", color=_ECPR_STYLE["color"], ms=8, zorder=5)
@@ -650,13 +663,16 @@ def draw_trials(ax):
         for arm, dx in ((e, 0.12), (c, 0.12)):
             ax.text(i + dx, arm.percent_reported / 100, f"{arm.percent_reported:.0f}% of {arm.n}",
                     va="center", fontsize=7.5)
-        ax.text(i, -0.08, _wrap(e.outcome), ha="center", va="top", fontsize=7, color="0.3")
-    ax.set_xticks(range(len(arms)), list(arms), fontsize=9)
+    # Each trial measured a different outcome: it is named under the trial, in the tick label.
+    ax.set_xticks(range(len(arms)), [f"{trial}\n{_wrap(pair['ecpr'].outcome)}" for trial, pair in arms.items()],
+                  fontsize=8)
+    for tick in ax.get_xticklabels():
+        tick.set_linespacing(1.15)
     ax.set_xlim(-0.5, len(arms) - 0.2)
     ax.set_ylim(0.0, 0.5)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel("primary outcome [%]")
-    ax.set_title("randomised trials (primary analysis)", fontsize=10)
+    ax.set_ylabel("primary outcome, as each trial defined it [%]")
+    ax.set_title("randomised trials: three different primary outcomes", fontsize=9.5)
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
@@ -734,7 +750,11 @@ def sequence_numbers(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l
     dict
         ``cpr_map_mmhg``, ``cpr_systolic_mmhg``, ``cpr_diastolic_mmhg``,
         ``cpr_coronary_perfusion_pressure_mmhg``, ``cpr_flow_fraction`` (of
-        the patient's resting output); ``on_ecmo_map_mmhg``,
+        the patient's resting output), ``cpr_ra_peak_mmhg`` (the highest
+        right-atrial pressure at a compression), ``cpr_lv_volume_min_ml`` and
+        ``cpr_lv_volume_max_ml`` (the model's LV during compressions: far
+        smaller than a real arrested ventricle, a limit of the model);
+        ``on_ecmo_map_mmhg``,
         ``on_ecmo_drained_l_min`` (with compressions); ``ecmo_alone_map_mmhg``,
         ``ecmo_alone_coronary_perfusion_pressure_mmhg``; ``lv_volume_start_ml``
         and ``lv_volume_end_ml``, ``lv_pressure_start_mmhg`` and
@@ -748,6 +768,9 @@ def sequence_numbers(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l
         "cpr_diastolic_mmhg": c["diastolic_pressure_mmhg"],
         "cpr_coronary_perfusion_pressure_mmhg": c["coronary_perfusion_pressure_mmhg"],
         "cpr_flow_fraction": c["systemic_flow_l_min"] / p.cardiac_output_l_min,
+        "cpr_ra_peak_mmhg": c["peak_venous_pressure_mmhg"],
+        "cpr_lv_volume_min_ml": float(np.min(cpr.lv_volume_ml)),
+        "cpr_lv_volume_max_ml": float(np.max(cpr.lv_volume_ml)),
         "on_ecmo_map_mmhg": o["map_mmhg"], "on_ecmo_drained_l_min": o["ecmo_flow_l_min"],
         "ecmo_alone_map_mmhg": f["map_mmhg"],
         "ecmo_alone_coronary_perfusion_pressure_mmhg": f["coronary_perfusion_pressure_mmhg"],
@@ -758,15 +781,18 @@ def sequence_numbers(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l
 
 
 def sequence_report(patient=_patients.ADULT, va_flow_l_min=None, lv_vent_flow_l_min=0.0) -> dict:
-    """Print the numbers of :func:`sequence_numbers` in three lines and return them."""
+    """Print the numbers of :func:`sequence_numbers` in four lines and return them."""
     p = _patients._checked(patient)
     n = sequence_numbers(p, va_flow_l_min, lv_vent_flow_l_min)
     print(f"compressions:        arterial {n['cpr_systolic_mmhg']:.0f}/{n['cpr_diastolic_mmhg']:.0f} mmHg, "
-          f"mean {n['cpr_map_mmhg']:.0f}; coronary perfusion pressure "
-          f"{n['cpr_coronary_perfusion_pressure_mmhg']:.0f} mmHg; forward flow {n['cpr_flow_fraction']:.0%} of normal")
+          f"mean {n['cpr_map_mmhg']:.0f}; right-atrial peak {n['cpr_ra_peak_mmhg']:.0f} mmHg; coronary perfusion "
+          f"pressure {n['cpr_coronary_perfusion_pressure_mmhg']:.0f} mmHg")
+    print(f"                     forward flow {n['cpr_flow_fraction']:.0%} of normal; model LV "
+          f"{_f(n['cpr_lv_volume_min_ml'], 0)}-{_f(n['cpr_lv_volume_max_ml'], 0)} mL")
     print(f"+ ECMO flow set {_set_flow(p, va_flow_l_min):.2f} L/min: drained {n['on_ecmo_drained_l_min']:.2f} L/min "
           f"during compressions, mean {n['on_ecmo_map_mmhg']:.0f} mmHg")
-    print(f"ECMO alone, 60 s:    mean {n['ecmo_alone_map_mmhg']:.0f} mmHg; LV volume "
+    print(f"ECMO alone, 60 s:    mean {n['ecmo_alone_map_mmhg']:.0f} mmHg, coronary perfusion pressure "
+          f"{n['ecmo_alone_coronary_perfusion_pressure_mmhg']:.0f} mmHg; LV volume "
           f"{_f(n['lv_volume_start_ml'], 0)} -> {_f(n['lv_volume_end_ml'], 0)} mL, LV pressure "
           f"{_f(n['lv_pressure_start_mmhg'], 1)} -> {_f(n['lv_pressure_end_mmhg'], 1)} mmHg")
     return n
@@ -821,8 +847,16 @@ def _joined(seq):
     return t, cat
 
 
-def draw_sequence(axes, seq, *, p_max_mmhg, v_max_ml):
-    """Aortic and right-atrial pressure (top) and LV volume (bottom) through the three phases."""
+_ZOOM_S = 2.0  # the zoom on the compressions: their last 2 s [s]
+
+
+def draw_sequence(axes, seq, *, p_max_mmhg, v_max_ml, ax_zoom=None):
+    """Aortic and right-atrial pressure (top) and LV volume (bottom) through the three phases.
+
+    At 110 compressions a minute the pressure traces of 80 s fill a solid
+    band; ``ax_zoom`` (optional) shows the last 2 s of compressions alone,
+    where aortic and right-atrial pressure can be told apart.
+    """
     ax_p, ax_v = axes
     t_end = _CPR_S + _ON_S + _OFF_S
     for ax in axes:
@@ -846,6 +880,16 @@ def draw_sequence(axes, seq, *, p_max_mmhg, v_max_ml):
     ax_v.set_ylabel("LV volume [mL]")
     ax_v.set_xlabel("time [s]")
     a["lv_text"] = ax_v.text(t_end - 1.0, 0.06 * v_max_ml, "", ha="right", va="bottom", fontsize=8, color="0.2")
+    if ax_zoom is not None:
+        ax_zoom.set_facecolor(_PHASES[0][1])
+        (a["zoom_aortic"],) = ax_zoom.plot([], [], color="black", lw=1.4, label="aortic")
+        (a["zoom_ra"],) = ax_zoom.plot([], [], color="#2166ac", lw=1.4, ls=(0, (3, 1.5)), label="right atrial")
+        ax_zoom.set_xlim(_CPR_S - _ZOOM_S, _CPR_S)
+        ax_zoom.set_ylim(-5.0, 1.35 * p_max_mmhg)
+        ax_zoom.set_xlabel("time [s]")
+        ax_zoom.set_ylabel("pressure [mmHg]")
+        ax_zoom.set_title(f"compressions, last {_ZOOM_S:.0f} s", fontsize=9)
+        ax_zoom.legend(loc="upper left", fontsize=8, ncols=1)
     update_sequence(a, seq)
     return a
 
@@ -855,6 +899,11 @@ def update_sequence(a, seq):
     a["aortic"].set_data(t, cat["aortic_pressure_mmhg"])
     a["ra"].set_data(t, cat["venous_pressure_mmhg"])
     a["lv"].set_data(t, cat["lv_volume_ml"])
+    if "zoom_aortic" in a:
+        cpr = seq[0]
+        window = cpr.t_s >= _CPR_S - _ZOOM_S - 0.05
+        a["zoom_aortic"].set_data(cpr.t_s[window], cpr.aortic_pressure_mmhg[window])
+        a["zoom_ra"].set_data(cpr.t_s[window], cpr.venous_pressure_mmhg[window])
     off = seq[2]
     a["lv_text"].set_text(f"no ejection: LV {_f(off.lv_volume_ml[0], 0)} → {_f(off.lv_volume_ml[-1], 0)} mL, "
                           f"{_f(off.lv_pressure_mmhg[0], 0)} → {_f(off.lv_pressure_mmhg[-1], 0)} mmHg "
@@ -890,7 +939,8 @@ def sequence_explorer(patient=_patients.ADULT) -> Explorer:
     }
     corners = [ecpr_sequence(p, q, v) for q in (specs["va_flow_l_min"].low, specs["va_flow_l_min"].high)
                for v in (specs["lv_vent_flow_l_min"].low, specs["lv_vent_flow_l_min"].high)]
-    p_max = max(float(np.max(tr.aortic_pressure_mmhg)) for seq in corners for tr in seq)
+    p_max = max(max(float(np.max(tr.aortic_pressure_mmhg)), float(np.max(tr.venous_pressure_mmhg)))
+                for seq in corners for tr in seq)
     v_max = max(float(np.max(tr.lv_volume_ml)) for seq in corners for tr in seq)
     artists = weakref.WeakKeyDictionary()
 
@@ -899,9 +949,14 @@ def sequence_explorer(patient=_patients.ADULT) -> Explorer:
         return {shown: n[k] for k, shown in _SEQ_KEYS.items()}
 
     def draw(fig, va_flow_l_min, lv_vent_flow_l_min):
-        axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1.5, 1.0]})
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.11, top=0.97, hspace=0.08)
-        a = draw_sequence(axes, ecpr_sequence(p, va_flow_l_min, lv_vent_flow_l_min), p_max_mmhg=p_max, v_max_ml=v_max)
+        gs = fig.add_gridspec(2, 2, height_ratios=[1.5, 1.0], width_ratios=[1.0, 3.4], hspace=0.08, wspace=0.2)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.11, top=0.95)
+        ax_zoom = fig.add_subplot(gs[:, 0])
+        ax_p = fig.add_subplot(gs[0, 1])
+        ax_v = fig.add_subplot(gs[1, 1], sharex=ax_p)
+        ax_p.tick_params(labelbottom=False)
+        a = draw_sequence((ax_p, ax_v), ecpr_sequence(p, va_flow_l_min, lv_vent_flow_l_min), p_max_mmhg=p_max,
+                          v_max_ml=v_max, ax_zoom=ax_zoom)
         artists[fig] = widgets.live_artists(fig, a)
         return numbers(va_flow_l_min, lv_vent_flow_l_min)
 
