@@ -600,10 +600,16 @@ def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL
 
 
 def _checked_panels(panels):
-    panels = tuple(panels)
-    unknown = [p for p in panels if p not in WEIGHT_PANELS]
+    given = panels
+    if isinstance(panels, str):
+        panels = (panels,)
+    try:
+        panels = tuple(panels)
+        unknown = [p for p in panels if not isinstance(p, str) or p not in WEIGHT_PANELS]
+    except TypeError:  # not a sequence of names
+        panels, unknown = (), ()
     if not panels or unknown or len(set(panels)) != len(panels):
-        raise ValueError(f"panels must be distinct names among {WEIGHT_PANELS}; got {panels!r}")
+        raise ValueError(f"panels must be distinct names among {WEIGHT_PANELS}; got {given!r}")
     return panels
 
 
