@@ -30,14 +30,27 @@ def pair():
 def test_comparison_is_another_patient_and_the_weight_slider_spans_both(patient):
     other = lesson.comparison_for(patient)
     assert other.weight_kg != patient.weight_kg
-    spec = lesson.weight_explorer(patient).specs["weight_kg"]
+    spec = lesson.weight_explorer(patient).specs["log10_weight_kg"]
     lo, hi = sorted((patient.weight_kg, other.weight_kg))
-    # Both patients inside the slider (not at an end: an arrow key moves it either way) and on its grid.
-    assert spec.low < lo and hi < spec.high and spec.value == patient.weight_kg
-    assert 2.0 <= spec.low and spec.high <= 120.0
-    assert np.min(np.abs(spec.grid() - other.weight_kg)) < 1e-9
+    # The slider moves in log10 of the weight: both patients inside it (not at an end: an arrow key moves
+    # it either way) and on its grid, and every step the same ratio of weights.
+    low, high = 10.0 ** spec.low, 10.0 ** spec.high
+    assert low < lo and hi < high and 10.0 ** spec.value == pytest.approx(patient.weight_kg, rel=1e-12)
+    assert 2.0 <= low and high <= 120.0
+    weights = lesson._weights_from_log(spec.grid())
+    assert np.min(np.abs(weights - other.weight_kg)) < 1e-9 and np.min(np.abs(weights - patient.weight_kg)) < 1e-9
+    ratios = weights[1:] / weights[:-1]
+    assert np.ptp(ratios) < 1e-5 and 1.03 < ratios[0] < 1.06
     p50 = lesson.fetal_hb_explorer(patient).specs["p50_mmhg"]
     assert p50.low < blood.FETAL_P50_MMHG < blood.P50_STANDARD_MMHG < p50.high
+
+
+def test_the_light_weights_get_their_share_of_the_slider():
+    # The review's point: on a linear slider 3-10 kg got about 8 % of the travel from 2.8 to 87.5 kg.
+    spec = lesson.weight_explorer(patients.ADULT).specs["log10_weight_kg"]
+    share = (np.log10(10.0) - np.log10(3.0)) / (spec.high - spec.low)
+    assert share > 0.3
+    assert lesson.weight_explorer(patients.ADULT).specs["log10_weight_kg"].units == lesson.WEIGHT_SLIDER_UNITS
 
 
 def test_a_neonate_needs_more_flow_per_kg_but_a_smaller_share_of_its_output(pair):
@@ -119,6 +132,12 @@ def test_pictures_draw_what_they_return(pair):
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(rows) == len(outcomes.survival_data())
     assert len(hatched) == sum(not r.verified for r in rows)
+    # The survival axis ends at 100 %; figures of one group and diagnosis sit next to each other.
+    assert ax.get_xlim() == (0.0, 100.0)
+    groups = [(r.age_group, r.support_type, r.diagnosis) for r in rows]
+    for g in set(groups):
+        at = [i for i, h in enumerate(groups) if h == g]
+        assert at == list(range(at[0], at[0] + len(at)))
     table = lesson.size_table(patients.ADULT)
     assert "Term neonate" in table and "Adult" in table and "nan" not in table
 
@@ -147,6 +166,10 @@ def test_bad_input_raises_kindly(call, match):
 def test_sliders_reject_values_off_their_range():
     ex = lesson.weight_explorer(patients.ADULT)
     ex.refresh()
-    with pytest.raises(ValueError, match=r"weight_kg \[kg\]"):
-        ex.refresh(weight_kg=200.0)
-    assert math.isfinite(ex.refresh(weight_kg=10.0)["heat_loss_fraction"])
+    with pytest.raises(ValueError, match=r"log10_weight_kg \[log₁₀ kg\]"):
+        ex.refresh(log10_weight_kg=np.log10(200.0))
+    assert math.isfinite(ex.refresh(log10_weight_kg=1.0)["prime_fraction"])
+    heat = lesson.weight_explorer(patients.ADULT, panels=("heat",))
+    assert math.isfinite(heat.refresh(log10_weight_kg=1.0)["heat_loss_fraction"])
+    with pytest.raises(ValueError, match="panels must be"):
+        lesson.weight_explorer(patients.ADULT, panels=("temperature",))

@@ -15,9 +15,10 @@ is the neonate), and every slider spans the two.
 
 * :func:`compare`: one patient's size, circuit and their consequences
   (:class:`ComparisonResult`); :func:`size_grid` the same over many weights.
-* :func:`weight_explorer`: a weight slider over five panels against weight
-  (flows per kg, prime against blood volume, Hb after priming, drainage
-  pressure at the target flow, circuit heat loss against metabolic heat).
+* :func:`weight_explorer`: a weight slider (log scale) over panels against
+  weight (flows per kg, prime against blood volume, Hb after priming,
+  drainage pressure at the target flow, circuit heat loss against metabolic
+  heat, cannula sizes); :func:`draw_weight_panels` draws any of them.
 * :func:`fetal_hb_explorer`: P50 and arterial PO2 sliders over the
   dissociation curve, with the venous point the body's O2 consumption sets.
 * :func:`neck_vs_femoral` and :func:`draw_regions`: regional saturations on
@@ -58,6 +59,9 @@ __all__ = [
     "draw_weight_panels",
     "update_weight_panels",
     "weight_explorer",
+    "WEIGHT_PANELS",
+    "EXPLORED_PANELS",
+    "WEIGHT_SLIDER_UNITS",
     "FetalTable",
     "fetal_table",
     "draw_dissociation",
@@ -437,18 +441,35 @@ def _weight_ticks(low, high):
 #: :func:`ecmolib.patients.for_weight`), so both patients lie inside it.
 WEIGHT_MARGIN_FACTOR = 1.25
 
+#: About this many slider steps between the two patients' weights.
+_WEIGHT_STEPS = 65
+
 
 def _weight_spec(patient, comparison):
+    """The weight slider, in log10 of the weight [kg]: each step the same ratio of weights.
+
+    The weights that matter (3-10 kg) take as much of the track as 10-35 kg;
+    on a linear slider they would take a few per cent of it. The step is
+    the log-distance between the two patients divided into about
+    :data:`_WEIGHT_STEPS` equal parts (about 4.7 % a step from the neonate
+    to the adult), so both patients' weights are on the grid.
+    """
     lo, hi = sorted((patient.weight_kg, comparison.weight_kg))
     low, high = max(2.0, lo / WEIGHT_MARGIN_FACTOR), min(120.0, hi * WEIGHT_MARGIN_FACTOR)
-    # About 60 positions, fewer steps where that puts both patients on the grid (it runs through the
-    # patient's weight; the comparison's is on it when the weights differ by a whole number of steps).
-    step = nice_step(high - low, per=60.0)
-    for _ in range(6):
-        if abs((hi - lo) / step - round((hi - lo) / step)) < 1e-6:
-            break
-        step = nice_step(step * 0.999, per=1.0)  # the next smaller round step
-    return SliderSpec.anchored("weight", "kg", patient.weight_kg, low, high, step, ".1f" if step < 1 else ".0f")
+    span = float(np.log10(hi / lo))
+    step = span / max(1, round(_WEIGHT_STEPS * span / np.log10(70.0 / 3.5))) if span > 0 else 0.02
+    return SliderSpec.anchored("weight", WEIGHT_SLIDER_UNITS, float(np.log10(patient.weight_kg)),
+                               float(np.log10(low)), float(np.log10(high)), round(step, 12), ".2f")
+
+
+#: Units of the weight slider: it moves in log10 of the weight in kg (0.54 is
+#: 3.5 kg, 1 is 10 kg, 1.85 is 70 kg); the readout and caption give the weight.
+WEIGHT_SLIDER_UNITS = "log₁₀ kg"
+
+
+def _weights_from_log(grid):
+    """Weights [kg] of the log10 slider grid, rounded to 1e-6 kg (3.5 is 3.5, not 3.499999998)."""
+    return np.round(10.0 ** np.asarray(grid, dtype=float), 6)
 
 
 _PANELS = (
@@ -463,19 +484,31 @@ _PANELS = (
 
 
 def _weight_curves(blood_prime_hb_g_dl):
-    """Per panel: (grid name, legend label, colour, line style) of each curve."""
+    """Per panel: (grid name, legend label, colour, line style, marker) of each curve.
+
+    Two curves of one panel differ in line style and marker as well as in
+    colour, so they stay apart in greyscale.
+    """
     return {
-        "flow": (("cardiac_output_ml_kg_min", "cardiac output", _OTHER, "-"),
-                 ("ecmo_flow_ml_kg_min", "ECMO flow (VA target)", _CURRENT, "-")),
-        "prime": (("prime_fraction", "prime / blood volume", _CURRENT, "-"),),
-        "hb": (("hb_before_g_dl", "before", _GREY, "--"),
-               ("hb_clear_prime_g_dl", "clear prime", _CURRENT, "-"),
-               ("hb_blood_prime_g_dl", f"blood prime (Hb {blood_prime_hb_g_dl:g})", _OTHER, "-")),
-        "drainage": (("drainage_pressure_mmhg", "pre-pump pressure", _CURRENT, "-"),),
-        "heat": (("heat_loss_fraction", "heat loss / heat made", _CURRENT, "-"),),
-        "cannula": (("drainage_french", "drainage", _CURRENT, "-"),
-                    ("return_french", "return (arterial)", _OTHER, "-")),
+        "flow": (("cardiac_output_ml_kg_min", "cardiac output", _OTHER, "--", "s"),
+                 ("ecmo_flow_ml_kg_min", "ECMO flow (VA target)", _CURRENT, "-", "o")),
+        "prime": (("prime_fraction", "prime / blood volume", _CURRENT, "-", "o"),),
+        "hb": (("hb_before_g_dl", "before", _GREY, ":", "^"),
+               ("hb_clear_prime_g_dl", "clear prime", _CURRENT, "-", "o"),
+               ("hb_blood_prime_g_dl", f"blood prime (Hb {blood_prime_hb_g_dl:g})", _OTHER, "--", "s")),
+        "drainage": (("drainage_pressure_mmhg", "pre-pump pressure", _CURRENT, "-", "o"),),
+        "heat": (("heat_loss_fraction", "heat loss / heat made", _CURRENT, "-", "o"),),
+        "cannula": (("drainage_french", "drainage", _CURRENT, "-", "o"),
+                    ("return_french", "return (arterial)", _OTHER, "--", "s")),
     }
+
+
+#: The panels of the weight figure, in order (keys of :data:`_PANELS`).
+WEIGHT_PANELS = tuple(key for key, _title, _ylabel in _PANELS)
+
+#: The panels of the lesson's explorer: those of its core sections 1-4 (the
+#: heat panel belongs to an optional section, after its own prediction).
+EXPLORED_PANELS = ("flow", "prime", "hb", "drainage", "cannula")
 
 
 _PERCENT_CURVES = ("prime_fraction", "heat_loss_fraction")
@@ -499,12 +532,13 @@ def _weight_caption(g, i):
             f"return {g['return_french'][i]:.0f} Fr, oxygenator max {g['oxygenator_max_flow_l_min'][i]:.1f} L/min")
 
 
-def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL):
-    """Six panels against weight (log axis) with the patient at ``g["weight_kg"][index]`` marked.
+def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, panels=WEIGHT_PANELS):
+    """Panels against weight (log axis) with the patient at ``g["weight_kg"][index]`` marked.
 
-    Flows per kg, prime / blood volume, Hb after priming, drainage pressure
-    at the target flow, tubing heat loss / metabolic heat, cannula sizes;
-    a caption names the cannulae and the oxygenator at that weight.
+    Any of: flows per kg, prime / blood volume, Hb after priming, drainage
+    pressure at the target flow, tubing heat loss / metabolic heat, cannula
+    sizes (:data:`WEIGHT_PANELS`); a caption names the cannulae and the
+    oxygenator at that weight.
 
     Parameters
     ----------
@@ -516,26 +550,41 @@ def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL
         Index of the marked weight.
     blood_prime_hb_g_dl : float, optional
         Named in the legend (the grid was computed with it).
+    panels : sequence of str, optional
+        Which panels, in order (a subset of :data:`WEIGHT_PANELS`); default all six.
 
     Returns
     -------
     dict
         The artists :func:`update_weight_panels` moves.
+
+    Raises
+    ------
+    ValueError
+        If ``panels`` is empty or names an unknown panel.
     """
+    panels = _checked_panels(panels)
     weights = g["weight_kg"]
     curves = _weight_curves(blood_prime_hb_g_dl)
-    gs = fig.add_gridspec(2, 3, left=0.07, right=0.985, top=0.86, bottom=0.1, wspace=0.33, hspace=0.52)
+    n = len(panels)
+    rows, cols = (1, n) if n <= 3 else (2, (n + 1) // 2)
+    gs = fig.add_gridspec(rows, cols, left=0.07 if cols > 1 else 0.12, right=0.985, top=0.86 if rows > 1 else 0.8,
+                          bottom=0.1 if rows > 1 else 0.17, wspace=0.33, hspace=0.52)
+    titles = {key: (title, ylabel) for key, title, ylabel in _PANELS}
     a = {"lines": [], "points": []}
-    for k, (key, title, ylabel) in enumerate(_PANELS):
-        ax = fig.add_subplot(gs[k // 3, k % 3])
-        _weight_axes(ax, key, title, ylabel, weights, bottom_row=k >= 3)
+    for k, key in enumerate(panels):
+        title, ylabel = titles[key]
+        ax = fig.add_subplot(gs[k // cols, k % cols])
+        _weight_axes(ax, key, title, ylabel, weights, bottom_row=k >= n - cols)
         ys = []
-        for name, label, color, ls in curves[key]:
+        for j, (name, label, color, ls, marker) in enumerate(curves[key]):
             y = g[name] * (100.0 if name in _PERCENT_CURVES else 1.0)
             ys.append(y)
             ax.plot(weights, y, color=color, ls=ls, lw=1.8, label=label,
                     drawstyle="steps-post" if key == "cannula" else "default")
-            (pt,) = ax.plot([weights[index]], [y[index]], "o", color=color, ms=6, zorder=5)
+            # The second marker of a panel is hollow and larger, so it stays visible where two coincide.
+            (pt,) = ax.plot([weights[index]], [y[index]], marker, color=color, ms=6 if j == 0 else 8,
+                            mfc=color if j == 0 else "white", mec=color, mew=1.6, zorder=5 + (j == 0))
             a["points"].append((pt, y))
         lo, hi = float(min(np.min(y) for y in ys)), float(max(np.max(y) for y in ys))
         pad = 0.12 * (hi - lo or 1.0)
@@ -545,9 +594,23 @@ def draw_weight_panels(fig, g, index, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL
             ax.set_ylim(min(lo - pad, 0.0) if key != "drainage" else lo - pad, hi + pad)
         a["lines"].append(ax.axvline(weights[index], color="0.3", lw=1.0, ls=":"))
         if len(curves[key]) > 1:
-            ax.legend(fontsize=7, loc=_LEGEND_AT[key], handlelength=1.4, borderaxespad=0.2)
+            ax.legend(fontsize=7.5, loc=_LEGEND_AT[key], handlelength=2.2, borderaxespad=0.2)
     a["caption"] = fig.text(0.5, 0.975, _weight_caption(g, index), ha="center", va="top", fontsize=10)
     return a
+
+
+def _checked_panels(panels):
+    given = panels
+    if isinstance(panels, str):
+        panels = (panels,)
+    try:
+        panels = tuple(panels)
+        unknown = [p for p in panels if not isinstance(p, str) or p not in WEIGHT_PANELS]
+    except TypeError:  # not a sequence of names
+        panels, unknown = (), ()
+    if not panels or unknown or len(set(panels)) != len(panels):
+        raise ValueError(f"panels must be distinct names among {WEIGHT_PANELS}; got {given!r}")
+    return panels
 
 
 def update_weight_panels(artists, g, index):
@@ -561,15 +624,18 @@ def update_weight_panels(artists, g, index):
 
 
 def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL,
-                    room_temperature_c=thermal.ROOM_TEMPERATURE_C) -> Explorer:
-    """One slider, the weight, over five panels: what changes from the neonate to the adult.
+                    room_temperature_c=thermal.ROOM_TEMPERATURE_C, panels=EXPLORED_PANELS) -> Explorer:
+    """One slider, the weight on a log scale, over panels against weight: what changes from neonate to adult.
 
-    The slider spans the two patients' weights and
-    :data:`WEIGHT_MARGIN_FACTOR` beyond (within 2-120 kg), starting at
-    ``patient``'s, so both patients lie inside it; the patient at each weight is
-    :func:`ecmolib.patients.for_weight` and its VA circuit
-    :func:`ecmolib.circuit.for_patient` (:func:`compare`). The grid is
-    computed when the explorer is built.
+    The slider moves in log10 of the weight in kg (:data:`WEIGHT_SLIDER_UNITS`),
+    so each step multiplies the weight by the same factor and the 3-10 kg
+    where the hardware changes get as much of the track as 10-35 kg; the
+    readout and the caption give the weight in kg. It spans the two
+    patients' weights and :data:`WEIGHT_MARGIN_FACTOR` beyond (within
+    2-120 kg), starting at ``patient``'s, and both patients lie on its grid;
+    the patient at each weight is :func:`ecmolib.patients.for_weight` and
+    its VA circuit :func:`ecmolib.circuit.for_patient` (:func:`compare`).
+    The grid is computed when the explorer is built.
 
     Parameters
     ----------
@@ -579,40 +645,62 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
         The other end of the slider; default :func:`comparison_for`.
     blood_prime_hb_g_dl, room_temperature_c : float, optional
         As for :func:`compare`.
+    panels : sequence of str, optional
+        The panels shown (any of :data:`WEIGHT_PANELS`, see
+        :func:`draw_weight_panels`); default :data:`EXPLORED_PANELS`, the
+        lesson's.
 
     Returns
     -------
     ecmolib.widgets.Explorer
+        One slider, ``log10_weight_kg``.
 
     Raises
     ------
     ValueError
-        If a patient is not a Patient or a weight lies outside [2, 120] kg.
+        If a patient is not a Patient, a weight lies outside [2, 120] kg or
+        a panel is unknown.
+
+    Examples
+    --------
+    >>> from ecmolib import patients
+    >>> ex = weight_explorer(patients.ADULT, panels=("flow",))
+    >>> spec = ex.specs["log10_weight_kg"]
+    >>> round(10 ** spec.value, 6), round(10 ** spec.low, 1), round(10 ** spec.high, 1)
+    (70.0, 2.9, 84.2)
     """
     _patients._checked(patient)
     comparison = comparison_for(patient) if comparison is None else _patients._checked(comparison)
+    panels = _checked_panels(panels)
     spec = _weight_spec(patient, comparison)
-    weights = spec.grid()
+    weights = _weights_from_log(spec.grid())
     g = size_grid(weights, blood_prime_hb_g_dl=blood_prime_hb_g_dl, room_temperature_c=room_temperature_c)
     artists = weakref.WeakKeyDictionary()
+    shown = {"flow": ("cardiac_output_ml_kg_min", "ecmo_flow_ml_kg_min"), "prime": ("prime_fraction",),
+             "hb": ("hb_clear_prime_g_dl",), "drainage": ("drainage_pressure_mmhg",),
+             "heat": ("heat_loss_fraction",), "cannula": ()}
+    names = [name for key in panels for name in shown[key]]
 
     def numbers(i):
-        return {"weight_kg": float(weights[i]),
-                **{name: float(g[name][i]) for name in ("cardiac_output_ml_kg_min", "ecmo_flow_ml_kg_min",
-                                                         "prime_fraction", "hb_clear_prime_g_dl",
-                                                         "drainage_pressure_mmhg", "heat_loss_fraction")}}
+        return {"weight_kg": float(weights[i]), **{name: float(g[name][i]) for name in names}}
 
-    def draw(fig, weight_kg):
-        i = spec.index(weight_kg, name="weight_kg", units="kg")
-        artists[fig] = live_artists(fig, draw_weight_panels(fig, g, i, blood_prime_hb_g_dl=blood_prime_hb_g_dl))
+    def index(log10_weight_kg):
+        return spec.index(log10_weight_kg, name="log10_weight_kg", units=WEIGHT_SLIDER_UNITS)
+
+    def draw(fig, log10_weight_kg):
+        i = index(log10_weight_kg)
+        artists[fig] = live_artists(fig, draw_weight_panels(fig, g, i, blood_prime_hb_g_dl=blood_prime_hb_g_dl,
+                                                            panels=panels))
         return numbers(i)
 
-    def update(fig, weight_kg):
-        i = spec.index(weight_kg, name="weight_kg", units="kg")
+    def update(fig, log10_weight_kg):
+        i = index(log10_weight_kg)
         update_weight_panels(artists[fig], g, i)
         return numbers(i)
 
-    return Explorer(draw=draw, update=update, specs={"weight_kg": spec}, figsize=(9.0, 5.6))
+    n = len(panels)
+    figsize = (9.0, 5.6) if n > 3 else (9.0 if n > 1 else 6.0, 3.4)
+    return Explorer(draw=draw, update=update, specs={"log10_weight_kg": spec}, figsize=figsize)
 
 
 # --------------------------------------------------------------------------
@@ -923,8 +1011,20 @@ def draw_regions(ax, states):
     return shown
 
 
+#: Shorter names of diagnoses in the survival figure's labels.
+_SHORT_DIAGNOSES = {"congenital diaphragmatic hernia": "diaphragmatic hernia (CDH)",
+                    "meconium aspiration syndrome": "meconium aspiration",
+                    "respiratory distress syndrome": "resp. distress syndrome",
+                    "persistent pulmonary hypertension": "pulmonary hypertension (PPHN)"}
+
+
 def draw_survival(ax, rows=None):
     """Horizontal bars of ELSO survival, one per figure, hatched where the source is secondary.
+
+    Each bar's value and source are written in a column right of the axes
+    (on a twin axis), so the survival axis ends at 100 %; figures of the
+    same group and diagnosis from different sources sit together, the
+    second labelled as such.
 
     Parameters
     ----------
@@ -939,25 +1039,40 @@ def draw_survival(ax, rows=None):
     """
     rows = list(outcomes.survival_data() if rows is None else rows)
     order = {g: k for k, g in enumerate(outcomes.AGE_GROUPS)}
+    first_seen = {}
+    for r in rows:
+        first_seen.setdefault((r.age_group, r.support_type, r.diagnosis), -r.survival_to_discharge)
     rows.sort(key=lambda r: (order[r.age_group], r.support_type != "respiratory", r.verification != "primary abstract",
+                             first_seen[(r.age_group, r.support_type, r.diagnosis)], r.diagnosis,
                              -r.survival_to_discharge))
     colours = {"neonate": "#c2a5cf", "paediatric": "#a6dba0", "adult": "#92c5de"}
-    labels = []
+    labels, notes = [], []
+    previous = None
     for y, r in enumerate(rows):
         ax.barh(y, 100 * r.survival_to_discharge, color=colours[r.age_group], edgecolor="black", lw=0.5,
                 hatch=None if r.verified else "///", height=0.75)
-        source = r.source if r.verified else "secondary"
+        source = r.source if r.verified else "secondary, unverified"
         period = r.period.replace("registry start-", "to ").replace("about ", "c. ")
-        ax.text(100 * r.survival_to_discharge + 1.0, y, f"{r.survival_to_discharge:.1%}  {source}, {period}",
-                va="center", fontsize=7.5)
-        labels.append(f"{r.age_group} {r.support_type}: {r.diagnosis.replace('all ', 'all')}"
-                      if not r.diagnosis.startswith("all") else f"{r.age_group} {r.support_type}: all")
-    ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 160)
+        notes.append(f"{r.survival_to_discharge:.1%}  {source}, {period}")
+        group = (r.age_group, r.support_type, r.diagnosis)
+        if group == previous:  # the same figure from another source, right under the first
+            labels.append("(the same, another source)")
+        elif r.diagnosis.startswith("all"):
+            labels.append(f"{r.age_group} {r.support_type}: all")
+        else:  # a diagnosis within its group
+            labels.append(f"{r.age_group} {r.support_type[:4]}.: {_SHORT_DIAGNOSES.get(r.diagnosis, r.diagnosis)}")
+        previous = group
+    ax.set_yticks(range(len(rows)), labels, fontsize=8.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
-    ax.set_xlabel("survival [%]  (hatched: secondary source, not verified against the registry)")
+    ax.set_xlabel("survival [%]  (hatched: secondary source, not verified against the registry)", fontsize=8.5)
     ax.grid(axis="y", visible=False)
+    right = ax.twinx()
+    right.set_ylim(ax.get_ylim())
+    right.set_yticks(range(len(rows)), notes, fontsize=8.5)
+    right.tick_params(axis="y", length=0)
+    right.grid(False)
     return rows
 
 
