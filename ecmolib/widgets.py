@@ -106,6 +106,14 @@ def nice_step(value, per=40.0) -> float:
     return 10.0**k  # pragma: no cover - m = 1 always qualifies
 
 
+def _significant(x, digits=9):
+    """``x`` (scalar or array) rounded to ``digits`` significant digits: 3.5, not 3.4999999999999996."""
+    a = np.asarray(x, dtype=float)
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a))))
+    out = np.round(a * scale) / scale
+    return float(out) if out.ndim == 0 else out
+
+
 def _decimals_fmt(step):
     """Readout format with as many decimals as the step needs (``".1f"`` for 0.5)."""
     return f".{max(0, -math.floor(math.log10(step)))}f"
@@ -135,9 +143,14 @@ class SliderSpec:
         ``high``].
     step : float
         Slider step; at most :data:`MAX_POSITIONS` steps from ``low`` to
-        ``high``.
+        ``high``. On a log-scale slider, the step in decades (0.02: each
+        step multiplies the value by 10**0.02, 4.7 %).
     fmt : str
         Readout format, e.g. ``".0f"``.
+    log_scale : bool
+        Equal steps in the logarithm of the value (a weight from 3 to 85 kg,
+        where the first tenfold matters as much as the rest); ``low`` must
+        then be above 0. The readout still shows the value in ``units``.
     """
 
     label: str
@@ -147,6 +160,7 @@ class SliderSpec:
     value: float
     step: float
     fmt: str = ".2f"
+    log_scale: bool = False
 
     def __post_init__(self):
         for field in ("low", "high", "value", "step"):
@@ -156,14 +170,20 @@ class SliderSpec:
                 f"slider {self.label!r}: need low < high, low <= value <= high and step > 0; "
                 f"got low={self.low}, high={self.high}, value={self.value}, step={self.step}"
             )
-        if (self.high - self.low) / self.step > MAX_POSITIONS:
+        if self.log_scale and not self.low > 0:
+            raise ValueError(f"slider {self.label!r}: a log-scale slider needs low > 0; got low={self.low}")
+        if self._span() / self.step > MAX_POSITIONS:
             raise ValueError(
-                f"slider {self.label!r}: step [{self.units or '1'}] must give at most {MAX_POSITIONS} positions "
-                f"from {self.low:g} to {self.high:g}, i.e. be at least {(self.high - self.low) / MAX_POSITIONS:g}; "
-                f"got {self.step:g}")
+                f"slider {self.label!r}: step [{'decades' if self.log_scale else self.units or '1'}] must give "
+                f"at most {MAX_POSITIONS} positions from {self.low:g} to {self.high:g}, i.e. be at least "
+                f"{self._span() / MAX_POSITIONS:g}; got {self.step:g}")
+
+    def _span(self):
+        """Length of the track in the units of ``step`` (decades on a log scale)."""
+        return math.log10(self.high / self.low) if self.log_scale else self.high - self.low
 
     @classmethod
-    def anchored(cls, label, units, value, low, high, step, fmt=None) -> "SliderSpec":
+    def anchored(cls, label, units, value, low, high, step, fmt=None, *, log_scale=False) -> "SliderSpec":
         """A slider whose grid passes through ``value`` and stays inside [``low``, ``high``].
 
         The ends are the grid points ``value + k * step`` nearest to ``low``
@@ -182,7 +202,10 @@ class SliderSpec:
         step : float
             Slider step; valid > 0 (see :func:`nice_step`).
         fmt : str, optional
-            Readout format; default: as many decimals as ``step`` needs.
+            Readout format; default: as many decimals as ``step`` needs
+            (three significant digits on a log scale).
+        log_scale : bool, optional
+            Steps of ``step`` decades: the grid is ``value * 10**(k * step)``.
 
         Returns
         -------
@@ -194,12 +217,20 @@ class SliderSpec:
         >>> s = SliderSpec.anchored("cardiac output", "L/min", 0.55, 0.11, 0.88, 0.02)
         >>> s.low, s.high, s.value, s.fmt
         (0.11, 0.87, 0.55, '.2f')
+        >>> w = SliderSpec.anchored("weight", "kg", 3.5, 2.8, 87.5, 0.05, log_scale=True)
+        >>> round(w.low, 3), round(w.high, 2), w.fmt, float(w.grid()[1])
+        (3.119, 78.36, '.3g', 3.5)
         """
-        if not (low <= value <= high and step > 0):
+        if not (low <= value <= high and step > 0) or (log_scale and not low > 0):
             raise ValueError(
-                f"slider {label!r}: need low <= value <= high and step > 0; "
+                f"slider {label!r}: need {'0 < ' if log_scale else ''}low <= value <= high and step > 0; "
                 f"got low={low}, high={high}, value={value}, step={step}"
             )
+        if log_scale:
+            down = math.floor(math.log10(value / low) / step + 1e-9)
+            up = math.floor(math.log10(high / value) / step + 1e-9)
+            return cls(label, units, _significant(value * 10.0 ** (-down * step)),
+                       _significant(value * 10.0 ** (up * step)), value, step, ".3g" if fmt is None else fmt, True)
         lo = value - step * math.floor((value - low) / step + 1e-9)
         hi = value + step * math.floor((high - value) / step + 1e-9)
         return cls(label, units, round(lo, 10), round(hi, 10), value, step,
@@ -221,7 +252,10 @@ class SliderSpec:
         >>> SliderSpec("FdO2", "", 0.21, 0.25, 0.21, 0.01).grid().tolist()
         [0.21, 0.22, 0.23, 0.24, 0.25]
         """
-        n = math.floor((self.high - self.low) / self.step + 1e-9)
+        n = math.floor(self._span() / self.step + 1e-9)
+        if self.log_scale:  # through value, each step the same factor (9 significant digits)
+            k0 = round(math.log10(self.value / self.low) / self.step)
+            return _significant(self.value * 10.0 ** (self.step * (np.arange(n + 1) - k0)))
         return np.round(self.low + self.step * np.arange(n + 1), 10)
 
     def index(self, value, *, name, units=None) -> int:
@@ -252,6 +286,10 @@ class SliderSpec:
         >>> SliderSpec("pump speed", "rpm", 2000.0, 3000.0, 2500.0, 50.0).index(2610.0, name="rpm")
         12
         """
+        if self.log_scale:  # a log slider sends 10**exponent: allow its last-digit rounding at the ends
+            v = float(_v.checked(name, value, self.units if units is None else units,
+                                 low=self.low * (1.0 - 1e-9), high=self.high * (1.0 + 1e-9)))
+            return int(np.argmin(np.abs(np.log(self.grid()) - math.log(v))))
         v = float(_v.checked(name, value, self.units if units is None else units, low=self.low, high=self.high))
         return int(np.argmin(np.abs(self.grid() - v)))
 
@@ -308,8 +346,10 @@ def slider(spec: SliderSpec, *, continuous_update: bool = True, label_width: str
 
     Returns
     -------
-    ipywidgets.FloatSlider
-        Its ``description`` is :func:`slider_label`, also its ``tooltip``
+    ipywidgets.FloatSlider or ipywidgets.FloatLogSlider
+        A ``FloatLogSlider`` (its ``min`` and ``max`` in decades, its value
+        in the spec's units) for a log-scale spec. Its ``description`` is
+        :func:`slider_label`, also its ``tooltip``
         (the text shown on hover); the page's accessibility hook
         (:meth:`Explorer.widget`) names the handle after it and announces
         values in the label's units.
@@ -318,13 +358,13 @@ def slider(spec: SliderSpec, *, continuous_update: bool = True, label_width: str
 
     label = slider_label(spec)
     width = f"calc({label_width} + {TRACK_WIDTH_PX + 80}px)" if label_width != "initial" else None
-    return ipywidgets.FloatSlider(
-        value=spec.value, min=spec.low, max=spec.high, step=spec.step,
-        description=label, tooltip=label, readout_format=spec.fmt,
-        continuous_update=continuous_update,
-        style={"description_width": label_width},
-        layout={"width": width, "max_width": "100%"} if width else {"max_width": "100%"},
-    )
+    common = dict(description=label, tooltip=label, readout_format=spec.fmt, continuous_update=continuous_update,
+                  style={"description_width": label_width},
+                  layout={"width": width, "max_width": "100%"} if width else {"max_width": "100%"})
+    if spec.log_scale:  # the track in decades, the value and readout in the spec's units
+        return ipywidgets.FloatLogSlider(value=spec.value, base=10.0, min=math.log10(spec.low),
+                                         max=math.log10(spec.high), step=spec.step, **common)
+    return ipywidgets.FloatSlider(value=spec.value, min=spec.low, max=spec.high, step=spec.step, **common)
 
 
 # ---------------------------------------------------------------------------

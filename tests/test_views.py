@@ -53,7 +53,10 @@ def test_widget_builds_with_sliders_matching_specs(name):
     assert len(explorer.sliders) == len(explorer.specs)
     for key, spec in explorer.specs.items():
         s = explorer.sliders[key]
-        assert (s.min, s.max, s.value) == (spec.low, spec.high, spec.value)
+        if spec.log_scale:  # a FloatLogSlider: its ends in decades
+            assert (10.0 ** s.min, 10.0 ** s.max, s.value) == pytest.approx((spec.low, spec.high, spec.value))
+        else:
+            assert (s.min, s.max, s.value) == (spec.low, spec.high, spec.value)
         assert widgets.shown_units(spec) in s.description
         assert s.tooltip == s.description  # the full label on hover, not "null"
         # The label is as wide as the longest of the explorer's labels needs.

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from ecmolib import blood, circuit, outcomes, patients, tissues
+from ecmolib import blood, circuit, outcomes, patients, tissues, widgets
 from ecmolib.views import neonatal_adult as lesson
 
 PRESETS = (patients.NEONATE, patients.INFANT, patients.CHILD, patients.ADULT)
@@ -30,14 +30,15 @@ def pair():
 def test_comparison_is_another_patient_and_the_weight_slider_spans_both(patient):
     other = lesson.comparison_for(patient)
     assert other.weight_kg != patient.weight_kg
-    spec = lesson.weight_explorer(patient).specs["log10_weight_kg"]
+    spec = lesson.weight_explorer(patient).specs["weight_kg"]
     lo, hi = sorted((patient.weight_kg, other.weight_kg))
-    # The slider moves in log10 of the weight: both patients inside it (not at an end: an arrow key moves
-    # it either way) and on its grid, and every step the same ratio of weights.
-    low, high = 10.0 ** spec.low, 10.0 ** spec.high
-    assert low < lo and hi < high and 10.0 ** spec.value == pytest.approx(patient.weight_kg, rel=1e-12)
+    # The slider is on a log scale: both patients inside it (not at an end: an arrow key moves it either
+    # way) and on its grid, and every step the same ratio of weights.
+    assert spec.log_scale and spec.units == "kg"
+    low, high = spec.low, spec.high
+    assert low < lo and hi < high and spec.value == patient.weight_kg
     assert 2.0 <= low and high <= 120.0
-    weights = lesson._weights_from_log(spec.grid())
+    weights = spec.grid()
     assert np.min(np.abs(weights - other.weight_kg)) < 1e-9 and np.min(np.abs(weights - patient.weight_kg)) < 1e-9
     ratios = weights[1:] / weights[:-1]
     assert np.ptp(ratios) < 1e-5 and 1.03 < ratios[0] < 1.06
@@ -47,10 +48,11 @@ def test_comparison_is_another_patient_and_the_weight_slider_spans_both(patient)
 
 def test_the_light_weights_get_their_share_of_the_slider():
     # The review's point: on a linear slider 3-10 kg got about 8 % of the travel from 2.8 to 87.5 kg.
-    spec = lesson.weight_explorer(patients.ADULT).specs["log10_weight_kg"]
-    share = (np.log10(10.0) - np.log10(3.0)) / (spec.high - spec.low)
+    spec = lesson.weight_explorer(patients.ADULT).specs["weight_kg"]
+    share = (np.log10(10.0) - np.log10(3.0)) / np.log10(spec.high / spec.low)
     assert share > 0.3
-    assert lesson.weight_explorer(patients.ADULT).specs["log10_weight_kg"].units == lesson.WEIGHT_SLIDER_UNITS
+    slider = widgets.slider(spec)  # the widget moves in decades and reads in kg
+    assert slider.value == pytest.approx(70.0) and 10.0 ** slider.min == pytest.approx(spec.low)
 
 
 def test_a_neonate_needs_more_flow_per_kg_but_a_smaller_share_of_its_output(pair):
@@ -166,10 +168,10 @@ def test_bad_input_raises_kindly(call, match):
 def test_sliders_reject_values_off_their_range():
     ex = lesson.weight_explorer(patients.ADULT)
     ex.refresh()
-    with pytest.raises(ValueError, match=r"log10_weight_kg \[log₁₀ kg\]"):
-        ex.refresh(log10_weight_kg=np.log10(200.0))
-    assert math.isfinite(ex.refresh(log10_weight_kg=1.0)["prime_fraction"])
+    with pytest.raises(ValueError, match=r"weight_kg \[kg\]"):
+        ex.refresh(weight_kg=200.0)
+    assert math.isfinite(ex.refresh(weight_kg=10.0)["prime_fraction"])
     heat = lesson.weight_explorer(patients.ADULT, panels=("heat",))
-    assert math.isfinite(heat.refresh(log10_weight_kg=1.0)["heat_loss_fraction"])
+    assert math.isfinite(heat.refresh(weight_kg=10.0)["heat_loss_fraction"])
     with pytest.raises(ValueError, match="panels must be"):
         lesson.weight_explorer(patients.ADULT, panels=("temperature",))

@@ -61,7 +61,6 @@ __all__ = [
     "weight_explorer",
     "WEIGHT_PANELS",
     "EXPLORED_PANELS",
-    "WEIGHT_SLIDER_UNITS",
     "FetalTable",
     "fetal_table",
     "draw_dissociation",
@@ -446,7 +445,7 @@ _WEIGHT_STEPS = 65
 
 
 def _weight_spec(patient, comparison):
-    """The weight slider, in log10 of the weight [kg]: each step the same ratio of weights.
+    """The weight slider [kg], on a log scale: each step the same ratio of weights.
 
     The weights that matter (3-10 kg) take as much of the track as 10-35 kg;
     on a linear slider they would take a few per cent of it. The step is
@@ -458,18 +457,8 @@ def _weight_spec(patient, comparison):
     low, high = max(2.0, lo / WEIGHT_MARGIN_FACTOR), min(120.0, hi * WEIGHT_MARGIN_FACTOR)
     span = float(np.log10(hi / lo))
     step = span / max(1, round(_WEIGHT_STEPS * span / np.log10(70.0 / 3.5))) if span > 0 else 0.02
-    return SliderSpec.anchored("weight", WEIGHT_SLIDER_UNITS, float(np.log10(patient.weight_kg)),
-                               float(np.log10(low)), float(np.log10(high)), round(step, 12), ".2f")
-
-
-#: Units of the weight slider: it moves in log10 of the weight in kg (0.54 is
-#: 3.5 kg, 1 is 10 kg, 1.85 is 70 kg); the readout and caption give the weight.
-WEIGHT_SLIDER_UNITS = "log₁₀ kg"
-
-
-def _weights_from_log(grid):
-    """Weights [kg] of the log10 slider grid, rounded to 1e-6 kg (3.5 is 3.5, not 3.499999998)."""
-    return np.round(10.0 ** np.asarray(grid, dtype=float), 6)
+    return SliderSpec.anchored("weight", "kg", patient.weight_kg, low, high, round(step, 12), ".3g",
+                               log_scale=True)
 
 
 _PANELS = (
@@ -627,10 +616,9 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
                     room_temperature_c=thermal.ROOM_TEMPERATURE_C, panels=EXPLORED_PANELS) -> Explorer:
     """One slider, the weight on a log scale, over panels against weight: what changes from neonate to adult.
 
-    The slider moves in log10 of the weight in kg (:data:`WEIGHT_SLIDER_UNITS`),
-    so each step multiplies the weight by the same factor and the 3-10 kg
-    where the hardware changes get as much of the track as 10-35 kg; the
-    readout and the caption give the weight in kg. It spans the two
+    The slider is on a log scale (each step multiplies the weight by the
+    same factor), so the 3-10 kg where the hardware changes get as much of
+    the track as 10-35 kg; it reads in kg. It spans the two
     patients' weights and :data:`WEIGHT_MARGIN_FACTOR` beyond (within
     2-120 kg), starting at ``patient``'s, and both patients lie on its grid;
     the patient at each weight is :func:`ecmolib.patients.for_weight` and
@@ -653,7 +641,7 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
     Returns
     -------
     ecmolib.widgets.Explorer
-        One slider, ``log10_weight_kg``.
+        One slider, ``weight_kg``.
 
     Raises
     ------
@@ -665,15 +653,15 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
     --------
     >>> from ecmolib import patients
     >>> ex = weight_explorer(patients.ADULT, panels=("flow",))
-    >>> spec = ex.specs["log10_weight_kg"]
-    >>> round(10 ** spec.value, 6), round(10 ** spec.low, 1), round(10 ** spec.high, 1)
+    >>> spec = ex.specs["weight_kg"]
+    >>> spec.value, round(spec.low, 1), round(spec.high, 1)
     (70.0, 2.9, 84.2)
     """
     _patients._checked(patient)
     comparison = comparison_for(patient) if comparison is None else _patients._checked(comparison)
     panels = _checked_panels(panels)
     spec = _weight_spec(patient, comparison)
-    weights = _weights_from_log(spec.grid())
+    weights = spec.grid()
     g = size_grid(weights, blood_prime_hb_g_dl=blood_prime_hb_g_dl, room_temperature_c=room_temperature_c)
     artists = weakref.WeakKeyDictionary()
     shown = {"flow": ("cardiac_output_ml_kg_min", "ecmo_flow_ml_kg_min"), "prime": ("prime_fraction",),
@@ -684,23 +672,23 @@ def weight_explorer(patient=_patients.ADULT, comparison=None, *, blood_prime_hb_
     def numbers(i):
         return {"weight_kg": float(weights[i]), **{name: float(g[name][i]) for name in names}}
 
-    def index(log10_weight_kg):
-        return spec.index(log10_weight_kg, name="log10_weight_kg", units=WEIGHT_SLIDER_UNITS)
+    def index(weight_kg):
+        return spec.index(weight_kg, name="weight_kg")
 
-    def draw(fig, log10_weight_kg):
-        i = index(log10_weight_kg)
+    def draw(fig, weight_kg):
+        i = index(weight_kg)
         artists[fig] = live_artists(fig, draw_weight_panels(fig, g, i, blood_prime_hb_g_dl=blood_prime_hb_g_dl,
                                                             panels=panels))
         return numbers(i)
 
-    def update(fig, log10_weight_kg):
-        i = index(log10_weight_kg)
+    def update(fig, weight_kg):
+        i = index(weight_kg)
         update_weight_panels(artists[fig], g, i)
         return numbers(i)
 
     n = len(panels)
     figsize = (9.0, 5.6) if n > 3 else (9.0 if n > 1 else 6.0, 3.4)
-    return Explorer(draw=draw, update=update, specs={"log10_weight_kg": spec}, figsize=figsize)
+    return Explorer(draw=draw, update=update, specs={"weight_kg": spec}, figsize=figsize)
 
 
 # --------------------------------------------------------------------------
