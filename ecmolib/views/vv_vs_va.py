@@ -751,7 +751,7 @@ def update_comparison(artists, table: ComparisonTable, *, i_failure, i_flow):
         pressure = float(r.map_mmhg[i, j])
         a["map"]["bars"][k].set_height(pressure)
         a["map"]["labels"][k].set_position((k, pressure))
-        a["map"]["labels"][k].set_text(f"{pressure:.0f}\npulse {r.pulse_pressure_mmhg[i, j]:.0f}")
+        a["map"]["labels"][k].set_text(f"{pressure:.0f}\npulse {r.pulse_pressure_mmhg[i, j]:.1f}")
         ok = criteria(table, m, FAILURES[i], j)
         a["bodies"][m]["criteria"].set_text(f"{sum(ok.values())}/4\n" + "\n".join("✓" if ok[k] else "✗" for k in CRITERIA))
         edp = float(r.lv_edp_mmhg[i, j])
