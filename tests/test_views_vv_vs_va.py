@@ -127,6 +127,27 @@ def test_criteria_read_the_table():
     assert c["ejects"] is False  # full flow and more: the weak LV's aortic valve stays shut
 
 
+def test_a_valve_that_barely_opens_is_not_an_ejecting_lv():
+    # The shocked adult at the VA flow where the valve still opens in a few per cent of each beat but the
+    # heart ejects next to nothing: no pulse, a high LVEDP. The lesson must not count that LV as ejecting.
+    table = lesson.comparison_table(patients.ADULT)
+    i = _i("both")
+    stasis = [j for j in range(len(table.flows_l_min))
+              if table.va.aortic_valve_open_fraction[i, j] >= lesson.AORTIC_VALVE_OPEN_MIN
+              and table.va.native_output_l_min[i, j] < 0.1]
+    assert stasis
+    for j in stasis:
+        assert table.va.pulse_pressure_mmhg[i, j] < table.pulse_pressure_min_mmhg
+        assert lesson.criteria(table, "va", "both", j)["ejects"] is False
+    assert lesson.pulse_pressure_min_mmhg(patients.NEONATE) < lesson.pulse_pressure_min_mmhg(patients.ADULT) == 5.0
+
+
+def test_the_lessons_decisions_hold_for_every_preset(case):
+    # The lesson's answer text says so: lungs only VV, heart only VA, both V-VA, neonate to adult.
+    _, _, table, _ = case
+    assert [lesson.recommended_mode(table, f) for f in lesson.FAILURES] == ["vv", "va", "v-va"]
+
+
 def test_scenario_and_slider_follow_the_patient():
     for p in PRESETS:
         s = lesson.default_scenario(p)

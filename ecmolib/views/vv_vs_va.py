@@ -29,9 +29,11 @@ is computed once per scenario, when the explorer is built, and cached
 flow slider is kept short (about eight positions) because each VA position
 costs one beat-by-beat run (about 0.02-0.2 s each).
 
-:func:`recommended_mode` reads the table with the three criteria of the
-lesson (:data:`UPPER_BODY_SO2_TARGET`, :func:`map_target_mmhg`, no
-supply-limited consumption) and answers the decision table's question.
+:func:`recommended_mode` reads the table with the four criteria of the
+lesson (:data:`CRITERIA`: no supply-limited consumption,
+:func:`map_target_mmhg`, :data:`UPPER_BODY_SO2_TARGET`, and an LV that
+still ejects with a visible pulse, :func:`pulse_pressure_min_mmhg`) and
+answers the decision table's question.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ __all__ = [
     "ComparisonTable",
     "comparison_table",
     "AORTIC_VALVE_OPEN_MIN",
+    "ADULT_PULSE_PRESSURE_MIN_MMHG",
+    "pulse_pressure_min_mmhg",
+    "CRITERIA",
     "criteria",
     "working_flows",
     "recommended_mode",
@@ -305,6 +310,8 @@ class ComparisonTable:
         :func:`map_target_mmhg` of the patient.
     cannulation : str
         The VA return site.
+    pulse_pressure_min_mmhg : float
+        :func:`pulse_pressure_min_mmhg` of the patient.
     """
 
     flows_l_min: np.ndarray
@@ -313,6 +320,7 @@ class ComparisonTable:
     no_ecmo: ModeReadout
     map_target_mmhg: float
     cannulation: str
+    pulse_pressure_min_mmhg: float
 
     def mode(self, name) -> ModeReadout:
         """The readout of ``"vv"``, ``"va"`` or ``"none"``."""
@@ -400,6 +408,7 @@ def _comparison_table(patient, flows, scenario):
         no_ecmo=_vv_readout(patient, s, shunt, no_flow, [0.0]),
         map_target_mmhg=map_target_mmhg(patient),
         cannulation=s["cannulation"],
+        pulse_pressure_min_mmhg=pulse_pressure_min_mmhg(patient),
     )
 
 
@@ -450,8 +459,44 @@ DECISIONS = {
 #: in the model a failing heart that ejects in every beat keeps the valve
 #: open 8-30 % of the cycle; below 0.05 the LV ejects only now and then,
 #: after it has distended (the LV distension VA can cause; Burkhoff et al.
-#: 2015, doi:10.1016/j.jacc.2015.10.017).
+#: 2015, doi:10.1016/j.jacc.2015.10.017). Necessary, not sufficient: see
+#: :data:`ADULT_PULSE_PRESSURE_MIN_MMHG`.
 AORTIC_VALVE_OPEN_MIN = 0.05
+
+#: Least arterial pulse pressure for the LV to count as ejecting enough on
+#: VA [mmHg], adult: 5. A valve that opens in a few per cent of each beat
+#: is not enough: at 0.04 L/min of ejection the LV is near stasis and
+#: distends (pulse pressure near 0, LVEDP above 30 mmHg in the model's
+#: shocked adult), the state where a vent is considered (loss of arterial
+#: pulsatility and a closed aortic valve are the signs of LV distension on
+#: VA; Burkhoff et al. 2015, doi:10.1016/j.jacc.2015.10.017; Cevasco et al.
+#: 2019, J Thorac Dis, LV distension and venting on VA ECMO). ASSUMPTION of
+#: this lesson: the threshold. No guideline number was found to cite; 10
+#: mmHg, a figure often quoted, cannot be used with this model, whose
+#: shocked adult heart has a pulse pressure of 14 mmHg before any support
+#: and 9 at the lowest VA flow, so 10 would reject VA at every flow. 5 mmHg
+#: keeps the low VA flows at which the heart still ejects a few hundred
+#: mL/min in every beat. Other patients: :func:`pulse_pressure_min_mmhg`.
+ADULT_PULSE_PRESSURE_MIN_MMHG = 5.0
+
+#: The four criteria of the lesson, in the order drawn: key -> short label.
+CRITERIA = {"delivery": "delivery", "pressure": "MAP", "upper_body": "upper body", "ejects": "LV ejects"}
+
+
+def pulse_pressure_min_mmhg(patient=_patients.ADULT) -> float:
+    """Least pulse pressure for the lesson's "LV ejects" criterion [mmHg].
+
+    :data:`ADULT_PULSE_PRESSURE_MIN_MMHG` scaled as :func:`map_target_mmhg`
+    is (:func:`ecmolib.hemodynamics.pressure_scale`; ASSUMPTION).
+
+    Examples
+    --------
+    >>> from ecmolib import patients
+    >>> from ecmolib.views.vv_vs_va import pulse_pressure_min_mmhg
+    >>> pulse_pressure_min_mmhg(patients.ADULT)
+    5.0
+    """
+    return ADULT_PULSE_PRESSURE_MIN_MMHG * float(hemodynamics.pressure_scale(_patients._checked(patient)))
 
 
 def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
@@ -465,7 +510,9 @@ def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
         :attr:`ComparisonTable.map_target_mmhg`; ``"upper_body"``: heart,
         brain and right arm get blood of at least
         :data:`UPPER_BODY_SO2_TARGET`; ``"ejects"``: the aortic valve opens
-        at least :data:`AORTIC_VALVE_OPEN_MIN` of the cycle (no LV stasis).
+        at least :data:`AORTIC_VALVE_OPEN_MIN` of the cycle and the pulse
+        pressure is at least :attr:`ComparisonTable.pulse_pressure_min_mmhg`
+        (no LV stasis).
     """
     r = table.mode(mode)
     i = FAILURES.index(_v.choice("failure", failure, FAILURES))
@@ -473,7 +520,8 @@ def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
     return {"delivery": not bool(r.supply_limited[i, j]),
             "pressure": bool(r.map_mmhg[i, j] >= table.map_target_mmhg),
             "upper_body": bool(r.upper_body_so2[i, j] >= UPPER_BODY_SO2_TARGET),
-            "ejects": bool(r.aortic_valve_open_fraction[i, j] >= AORTIC_VALVE_OPEN_MIN)}
+            "ejects": bool(r.aortic_valve_open_fraction[i, j] >= AORTIC_VALVE_OPEN_MIN
+                           and r.pulse_pressure_mmhg[i, j] >= table.pulse_pressure_min_mmhg)}
 
 
 def working_flows(table: ComparisonTable, mode, failure, needed=("delivery", "pressure", "upper_body", "ejects")):
@@ -533,7 +581,10 @@ def report(table: ComparisonTable, i_flow, *, failures=FAILURES, modes=("vv", "v
 # The picture: two bodies (VV, VA) and three bar charts on shared axes
 # --------------------------------------------------------------------------
 
-_MODE_COLORS = {"vv": "#92c5de", "va": "#762a83"}  # light blue, dark plum: apart in greyscale too
+# The modes are told apart by grey, never by a hue: no mode colour may be read as a saturation of the
+# body picture's scale, and the dark consumption bar (0.15) stays visible inside both. (Hatching would
+# tell them apart too, but redrawing it costs about 5 ms a slider move.)
+_MODE_STYLES = {"vv": {"facecolor": "white"}, "va": {"facecolor": "0.65"}}
 # Body picture, axes data units (x 0..4, y 0..6): region -> (shape, geometry); each region's
 # name and saturation are one text beside it (position, alignment).
 _BODY_SHAPES = {
@@ -579,6 +630,13 @@ def _draw_body(ax, title):
     return a
 
 
+def _draw_criteria(ax, labels):
+    """The lesson's four criteria left of a body: names drawn once, the ✓/✗ column moves."""
+    x, y, style = -3.0, 6.0, {"va": "top", "fontsize": 8, "zorder": 4, "linespacing": 1.3, "clip_on": False}
+    ax.text(x, y, "criteria\n" + "\n".join(labels), ha="left", **style)
+    return ax.text(x - 0.1, y, "", ha="right", **style)
+
+
 def _update_body(a, r: ModeReadout, i, j, *, mode):
     for region in _REGIONS:
         so2 = float(r.region_so2[region][i, j])
@@ -598,7 +656,9 @@ def _bar_axes(ax, title, units, top):
     ax.set_title(title, fontsize=9.5)
     ax.set_ylabel(units, fontsize=9)
     ax.grid(axis="x", visible=False)
-    bars = ax.bar([0, 1], [0.0, 0.0], width=0.6, color=[_MODE_COLORS[m] for m in MODES], edgecolor="0.2", zorder=2)
+    bars = ax.bar([0, 1], [0.0, 0.0], width=0.6, edgecolor="0.2", zorder=2)
+    for bar, m in zip(bars, MODES):
+        bar.set_facecolor(_MODE_STYLES[m]["facecolor"])
     labels = [ax.text(k, 0.0, "", ha="center", va="bottom", fontsize=8, zorder=4, linespacing=1.1,
                       bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}) for k in (0, 1)]
     return {"bars": list(bars), "labels": labels}
@@ -620,9 +680,12 @@ def draw_comparison(fig, table: ComparisonTable, *, i_failure, i_flow):
     the arterial blood that reaches them (also written as numbers). Bottom,
     on axes shared by both modes and fixed over every failure and flow: O2
     delivery with the consumption (dark inner bar) and the demand (dotted
-    line); mean arterial pressure with the target (dashed line); LV
-    end-diastolic pressure, with the share of the cycle the aortic valve
-    opens.
+    line); mean arterial pressure with the target (dashed line) and the
+    pulse pressure; LV end-diastolic pressure, with the share of the cycle
+    the aortic valve opens. Beside each body, the lesson's four
+    :func:`criteria` for that mode, ticked or crossed. The modes' bars
+    differ in grey (VV white, VA mid grey), never in a colour of the
+    saturation scale.
 
     Parameters
     ----------
@@ -644,6 +707,10 @@ def draw_comparison(fig, table: ComparisonTable, *, i_failure, i_flow):
         ax = fig.add_subplot(grid[0, 3 * k:3 * k + 3])
         title = _MODE_TITLES[m] + (f" ({table.cannulation} return)" if m == "va" else " (return to the right atrium)")
         a["bodies"][m] = _draw_body(ax, title)
+        a["bodies"][m]["criteria"] = _draw_criteria(ax, (
+            CRITERIA["delivery"], f'{CRITERIA["pressure"]} ≥ {table.map_target_mmhg:.0f}',
+            f'{CRITERIA["upper_body"]} ≥ {UPPER_BODY_SO2_TARGET:.0%}',
+            f'{CRITERIA["ejects"]} (pulse ≥ {table.pulse_pressure_min_mmhg:.0f})'))
     fig.colorbar(mpl.cm.ScalarMappable(norm=plotting.SO2_NORM, cmap=plotting.SO2_CMAP),
                  ax=[fig.axes[0], fig.axes[1]], fraction=0.025, pad=0.01, label="O₂ saturation",
                  format=PercentFormatter(1.0, decimals=0))
@@ -684,7 +751,9 @@ def update_comparison(artists, table: ComparisonTable, *, i_failure, i_flow):
         pressure = float(r.map_mmhg[i, j])
         a["map"]["bars"][k].set_height(pressure)
         a["map"]["labels"][k].set_position((k, pressure))
-        a["map"]["labels"][k].set_text(f"{pressure:.0f}\npulse {r.pulse_pressure_mmhg[i, j]:.0f}")
+        a["map"]["labels"][k].set_text(f"{pressure:.0f}\npulse {r.pulse_pressure_mmhg[i, j]:.1f}")
+        ok = criteria(table, m, FAILURES[i], j)
+        a["bodies"][m]["criteria"].set_text(f"{sum(ok.values())}/4\n" + "\n".join("✓" if ok[k] else "✗" for k in CRITERIA))
         edp = float(r.lv_edp_mmhg[i, j])
         a["edp"]["bars"][k].set_height(edp)
         a["edp"]["labels"][k].set_position((k, edp))
@@ -706,6 +775,7 @@ def _numbers(table: ComparisonTable, i, j) -> dict:
         r, name = table.mode(m), m.upper()
         out[f"{name}_MAP_mmhg"] = float(r.map_mmhg[i, j])
         out[f"{name}_LVEDP_mmhg"] = float(r.lv_edp_mmhg[i, j])
+        out[f"{name}_pulse_pressure_mmhg"] = float(r.pulse_pressure_mmhg[i, j])
     for m in MODES:
         r, name = table.mode(m), m.upper()
         out[f"{name}_DO2_ml_min"] = float(r.do2_ml_min[i, j])
@@ -748,7 +818,8 @@ def comparison_explorer(patient=_patients.ADULT, *, failure="lungs", **scenario)
         i, j = indices(failure, ecmo_flow_l_min)
         a = draw_comparison(fig, table, i_failure=i, i_flow=j)
         moving = {"title": a["title"], "vo2": a["vo2"],
-                  "bodies": {m: {"patches": b["patches"], "numbers": b["numbers"], "note": b["note"]}
+                  "bodies": {m: {"patches": b["patches"], "numbers": b["numbers"], "note": b["note"],
+                                 "criteria": b["criteria"]}
                              for m, b in a["bodies"].items()},
                   "bars": [a[k] for k in ("do2", "map", "edp")]}
         artists[fig] = a
