@@ -158,6 +158,8 @@ OVERRIDES = {
     # Need a model state or a scenario dict; driven by tests/test_views_*.py.
     "views.oxygen_in_blood.budget_numbers": None, "views.vv_ecmo.readout": None,
     "views.vv_ecmo.recirculation_table": None, "views.vv_ecmo.haemoglobin_table": None,
+    "views.va_ecmo.zone_words": None, "views.vv_vs_va.criteria": None, "views.vv_vs_va.working_flows": None,
+    "views.vv_vs_va.recommended_mode": None, "views.vv_vs_va.report": None,
     "ecpr.simulate_time_to_flow": {"seed": 1},
     "vv.recirculation_fraction": {"pre_so2": 0.75, "post_so2": 1.0, "venous_so2": 0.65},
     "widgets.SliderSpec": {"low": 0.0, "high": 5.0, "value": 2.0, "step": 0.5},

@@ -198,7 +198,7 @@ def heart_settings(heart_recovery) -> dict:
     >>> round(heart_settings(0.5)["lv_contractility"], 3)
     0.585
     """
-    r = float(_v.checked("heart_recovery", heart_recovery, "fraction", low=0.0, high=1.0))
+    r = _v.scalar("heart_recovery", heart_recovery, "fraction", 0.0, 1.0)
     shock = hemodynamics.CONDITIONS[HEART_CONDITION]
     return {k: (1.0 - r) * shock.get(k, v) + r * v for k, v in _RECOVERED.items()}
 
@@ -258,7 +258,11 @@ def native_output(patient, heart_recovery, ecmo_flow_l_min, *, top_flow_l_min=No
     top = 1.25 * _patients.target_ecmo_flow_l_min(p, "va") if top_flow_l_min is None else float(top_flow_l_min)
     r = _v.checked("heart_recovery", heart_recovery, "fraction", low=0.0, high=1.0)
     q = _v.checked("ecmo_flow_l_min", ecmo_flow_l_min, "L/min", low=0.0, high=top)
-    r, q = np.broadcast_arrays(np.asarray(r, float), np.asarray(q, float))
+    try:
+        r, q = np.broadcast_arrays(np.asarray(r, float), np.asarray(q, float))
+    except ValueError:
+        raise ValueError(f"heart_recovery [fraction] and ecmo_flow_l_min [L/min] must broadcast together; "
+                         f"got shapes {np.shape(r)} and {np.shape(q)}") from None
     points = np.stack([r.ravel(), q.ravel()], axis=-1)
     native, drained = _native_grid(p, top)
     return native(points).reshape(r.shape), drained(points).reshape(r.shape)
@@ -763,9 +767,9 @@ def lv_loading(patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.
     ecmolib.hemodynamics.Trace
     """
     p = _patients._checked(patient)
-    q = float(_v.checked("va_flow_l_min", va_flow_l_min, "L/min", low=0.0, high=_MAX_FLOW_L_MIN))
-    v = float(_v.checked("lv_vent_flow_l_min", lv_vent_flow_l_min, "L/min", low=0.0, high=5.0))
-    r = float(_v.checked("heart_recovery", heart_recovery, "fraction", low=0.0, high=1.0))
+    q = _v.scalar("va_flow_l_min", va_flow_l_min, "L/min", 0.0, _MAX_FLOW_L_MIN)
+    v = _v.scalar("lv_vent_flow_l_min", lv_vent_flow_l_min, "L/min", 0.0, 5.0)
+    r = _v.scalar("heart_recovery", heart_recovery, "fraction", 0.0, 1.0)
     return _loading(p, round(q, 6), round(v, 6), round(r, 6))
 
 
@@ -842,7 +846,7 @@ def lv_loading_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
     p = _patients._checked(patient)
     s = _scenario(p, scenario)
     recovery = float(s["heart_recovery"])
-    q0 = float(_v.checked("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", low=0.0, high=_MAX_FLOW_L_MIN))
+    q0 = _v.scalar("ecmo_flow_l_min", s["ecmo_flow_l_min"], "L/min", 0.0, _MAX_FLOW_L_MIN)
     target = _patients.target_ecmo_flow_l_min(p, "va")
     specs = {
         "va_flow_l_min": SliderSpec.anchored("VA ECMO flow", "L/min", q0, 0.0, max(1.25 * target, q0),
