@@ -42,7 +42,7 @@ from ecmolib.views.va_ecmo import heart_settings
 from ecmolib.views.vv_ecmo import HYPERDYNAMIC_OUTPUT_FACTOR
 
 __all__ = ["Action", "Case", "MODES", "MONITOR_KEYS", "defaults", "settings", "evaluate_vv", "evaluate_va",
-           "monitor", "trace", "outcomes", "per_patient", "CASES", "CORE"]
+           "monitor", "trace", "outcomes", "CASES", "CORE"]
 
 MODES = ("vv", "va")
 
@@ -451,8 +451,8 @@ def outcomes(case, patient) -> dict:
 _VV_CAUSES = {"a": "returned blood drawn back into the drainage cannula",
               "b": "a cardiac output too large for the ECMO flow",
               "c": "oxygen transfer failing inside the oxygenator",
-              "d": "a pneumothorax collapsing the ventilated lung",
-              "e": "venous blood drawn into the arterial gas sample"}
+              "d": "a pneumothorax collapsing what is left of the lung",
+              "e": "venous blood drawn by mistake into the arterial sample"}
 
 #: Distance between the cannula tips after repositioning in the VV cases [cm] (an assumption; the
 #: explorer's range is 5-40 cm).
@@ -504,7 +504,7 @@ OXYGENATOR_FAILURE = Case(
     baseline=lambda p: {"oxygenator_clot_fraction": 0.25, "cannula_distance_cm": 25.0},
     causes=_VV_CAUSES, cause="c",
     actions=(Action("a", "raise the pump flow by 30 %", scale={"pump_flow_l_min": 1.3}),
-             Action("b", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0}),
+             Action("b", "double the sweep gas flow to clear the CO2", scale={"sweep_to_blood_flow_ratio": 2.0}),
              Action("c", "change the oxygenator for a new one",
                     set={"oxygenator_health": 1.0, "oxygenator_clot_fraction": 0.0}),
              Action("d", "reposition the cannulae under echo", set={"cannula_distance_cm": 35.0})),
@@ -569,10 +569,10 @@ DIFFERENTIAL_HYPOXIA = Case(
             "c": "blood from shunting lungs ejected by the heart",
             "d": "too little ECMO flow for the body's oxygen needs"},
     cause="c",
-    actions=(Action("a", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0}),
+    actions=(Action("a", "double the sweep gas flow through the oxygenator", scale={"sweep_to_blood_flow_ratio": 2.0}),
              Action("b", "raise the ventilator FiO2 to 1.0", set={"fio2": 1.0}),
              Action("c", "move the return to the right axillary artery", set={"cannulation": "axillary"}),
-             Action("d", "raise the ECMO flow by 25 %", scale={"va_flow_l_min": 1.25})),
+             Action("d", "raise the ECMO flow by 25 % to lift the saturation", scale={"va_flow_l_min": 1.25})),
     action="c", watch=("right_radial_so2", "left_radial_so2", "lower_body_so2", "post_oxygenator_po2_mmhg"),
     hint="Whose blood reaches the right radial artery: the heart's or the circuit's?")
 
@@ -586,9 +586,9 @@ LV_DISTENSION = Case(
             "b": "hypovolaemia: too little blood to eject",
             "c": "cardiac tamponade compressing the heart",
             "d": "severe aortic regurgitation filling the LV",
-            "e": "an LV too weak to open its valve against ECMO"},
+            "e": "an LV too weak to open the aortic valve"},
     cause="e",
-    actions=(Action("a", "raise the ECMO flow by 25 %", scale={"va_flow_l_min": 1.25}),
+    actions=(Action("a", "raise the ECMO flow by 25 % to support the pressure", scale={"va_flow_l_min": 1.25}),
              Action("b", "vent the LV (a quarter of the ECMO flow)",
                     set={"lv_vent_flow_l_min": lambda s: round(0.25 * s["va_flow_l_min"], 6)}),
              Action("c", "give a fluid bolus of 10 mL/kg", set={"added_volume_ml_per_kg": 10.0}),
@@ -611,12 +611,12 @@ PUMP_STOP = Case(
            "0 rev/min (a controller failure)."),
     mode="va",
     baseline=lambda p: {"rpm": 0.0, "heart_recovery": 0.25},
-    causes={"a": "the heart has got worse again",
+    causes={"a": "the heart failing again with a lower output",
             "b": "blood running backwards through the pump",
-            "c": "the return cannula has come out",
-            "d": "the oxygenator has clotted off"},
+            "c": "the return cannula pulled out of the artery",
+            "d": "a clot that has blocked the oxygenator"},
     cause="b",
-    actions=(Action("a", "restart at 1000 rev/min, lines open", set={"rpm": 1000.0}),
+    actions=(Action("a", "restart at 1000 rev/min with the lines open", set={"rpm": 1000.0}),
              Action("b", "clamp the return line, then hand-crank", set={"clamped": True}),
              Action("c", "give a fluid bolus of 10 mL/kg", set={"added_volume_ml_per_kg": 10.0}),
              Action("d", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0})),
@@ -635,13 +635,13 @@ WEANING_VV = Case(
     mode="vv",
     baseline=lambda p: {"shunt_fraction": 0.15, "fio2": 0.4, "cannula_distance_cm": 25.0,
                         "sweep_to_blood_flow_ratio": WEANING_SWEEP_RATIO},
-    causes={"a": "the pulse pressure and the LV filling",
+    causes={"a": "the pulse pressure and the LV filling pressure",
             "b": "the SaO2 and PaCO2 on the native lungs",
             "c": "the post-oxygenator PO2 and the ΔP"},
     cause="b", question="What do you watch?",
     actions=(Action("a", "turn the sweep gas off, flow unchanged", set={"sweep_to_blood_flow_ratio": 0.0}),
              Action("b", "turn the pump flow down to a quarter", scale={"pump_flow_l_min": 0.25}),
-             Action("c", "raise the FiO2 to 1.0, ECMO unchanged", set={"fio2": 1.0})),
+             Action("c", "raise the FiO2 to 1.0 with ECMO unchanged", set={"fio2": 1.0})),
     action="a", watch=("sao2", "paco2_mmhg", "post_oxygenator_po2_mmhg"),
     hint="On VV the circuit adds nothing once the sweep gas is off, whatever the flow.")
 
@@ -654,7 +654,7 @@ WEANING_VA = Case(
                         "va_flow_l_min": round(0.5 * _patients.target_ecmo_flow_l_min(p, "va"), 6)},
     causes={"a": "pulse and mean pressure, LV filling, echo",
             "b": "the SaO2 and PaCO2 on the native lungs",
-            "c": "the post-oxygenator PO2 and the ΔP"},
+            "c": "the post-oxygenator PO2 and the oxygenator ΔP"},
     cause="a", question="What do you watch?",
     actions=(Action("a", "turn the ECMO flow down by half", scale={"va_flow_l_min": 0.5}),
              Action("b", "turn the sweep gas off, flow kept", set={"sweep_to_blood_flow_ratio": 0.0}),

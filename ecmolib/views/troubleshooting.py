@@ -37,7 +37,7 @@ from ecmolib import selfcheck, vv, widgets
 from ecmolib.views import cases as _cases
 from ecmolib.widgets import Explorer, SliderSpec
 
-__all__ = ["TILES", "VA_MODEL_NOTE", "tile_text", "alarm_text", "draw_monitor", "present", "choose", "report", "paradox_states",
+__all__ = ["TILES", "VA_MODEL_NOTE", "tile_text", "draw_monitor", "present", "choose", "report", "paradox_states",
            "paradox_report", "paradox_explorer", "EXPLORERS"]
 
 #: Monitor tiles: key -> (label, units). Units "%" are fractions shown in per cent.
@@ -149,7 +149,8 @@ def alarm_text(case, values):
     >>> from ecmolib import patients
     >>> from ecmolib.views import cases
     >>> case = cases.CASES["drainage"]
-    >>> alarm_text(case, cases.monitor(case, patients.ADULT)), alarm_text(case, cases.monitor(case, patients.ADULT, "c"))
+    >>> before, after = cases.monitor(case, patients.ADULT), cases.monitor(case, patients.ADULT, "c")
+    >>> alarm_text(case, before), alarm_text(case, after)
     ('ALARM · drainage pressure low', None)
     """
     if case.mode == "vv":
@@ -348,7 +349,7 @@ def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 30.0, 40.0)
     Examples
     --------
     >>> best = paradox_report()  # doctest: +ELLIPSIS
-    tips  5 cm apart: highest SaO₂ ...% at ... L/min (...% of the cardiac output); at ... L/min ...%; at the top flow ...%
+    tips  5 cm apart: highest SaO₂ ...% at ... L/min (...% of the cardiac output); at ... L/min ...%; ...
     ...
     """
     p = _patients._checked(patient)
