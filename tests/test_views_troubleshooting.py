@@ -58,14 +58,33 @@ def test_core_path_holds_the_cases_the_issue_asks_for():
 
 @pytest.mark.parametrize("patient", PRESETS, ids=IDS)
 def test_recirculation_paradox_more_flow_lower_sao2(patient):
-    before, right = _right("recirculation", patient)
-    more = _m("recirculation", patient, "a")
-    assert more["ecmo_flow_l_min"] > before["ecmo_flow_l_min"] > right["ecmo_flow_l_min"]
-    assert more["sao2"] < before["sao2"] < right["sao2"]
-    # More flow draws more of the returned blood back: the pre-oxygenator blood gets redder.
-    assert more["pre_oxygenator_so2"] > before["pre_oxygenator_so2"] > right["pre_oxygenator_so2"]
-    # The sign of recirculation: the blood entering the oxygenator is at least as red as the patient's.
-    assert before["pre_oxygenator_so2"] >= before["sao2"]
+    before = _m("recirculation", patient)
+    more, lower = _m("recirculation", patient, "a"), _m("recirculation", patient, "b")
+    assert more["ecmo_flow_l_min"] > before["ecmo_flow_l_min"] > lower["ecmo_flow_l_min"]
+    assert more["sao2"] < before["sao2"] < lower["sao2"]
+    # More flow draws more of the returned blood back: the pre-oxygenator blood gets redder as the flow rises.
+    assert more["pre_oxygenator_so2"] > before["pre_oxygenator_so2"] > lower["pre_oxygenator_so2"]
+
+
+@pytest.mark.parametrize("patient", PRESETS, ids=IDS)
+def test_recirculation_repositioning_helps_at_least_as_much_as_lowering_the_flow(patient):
+    case = cases.CASES["recirculation"]
+    assert case.action == "d" and "b" in case.also_right
+    before, moved = _right("recirculation", patient)
+    lower = _m("recirculation", patient, "b")
+    assert moved["recirculation_fraction"] < before["recirculation_fraction"]
+    assert moved["ecmo_flow_l_min"] == pytest.approx(before["ecmo_flow_l_min"], rel=1e-6)  # support kept
+    assert moved["sao2"] > before["sao2"] and moved["sao2"] >= lower["sao2"] - 0.01
+    assert moved["paco2_mmhg"] < lower["paco2_mmhg"]
+
+
+@pytest.mark.parametrize("patient", PRESETS, ids=IDS)
+def test_the_earlier_chart_of_case_1_shows_the_pre_oxygenator_saturation_rising_with_flow(patient):
+    case = cases.CASES["recirculation"]
+    s = case.earlier.apply(cases.settings(case, patient), patient)
+    then, now = cases.evaluate_vv(patient, s), cases.monitor(case, patient)
+    assert then["ecmo_flow_l_min"] < now["ecmo_flow_l_min"]
+    assert then["pre_oxygenator_so2"] < now["pre_oxygenator_so2"] and then["sao2"] > now["sao2"]
 
 
 @pytest.mark.parametrize("patient", PRESETS, ids=IDS)
@@ -84,6 +103,7 @@ def test_high_output_is_told_from_recirculation_by_the_pre_oxygenator_blood(pati
     # High output: dark blood enters the oxygenator (below the patient's SaO2); recirculation: red blood.
     assert high["pre_oxygenator_so2"] < high["sao2"]
     assert rec["pre_oxygenator_so2"] >= rec["sao2"]
+    assert high["cardiac_output_l_min"] > rec["cardiac_output_l_min"]  # shown on the monitor
     before, right = _right("high_output", patient)
     assert right["sao2"] > before["sao2"]
     apart = _m("high_output", patient, "a")  # recirculation was not the problem
@@ -108,7 +128,10 @@ def test_oxygenator_failure_is_told_from_high_output_by_post_po2_and_pressure_dr
 @pytest.mark.parametrize("patient", PRESETS, ids=IDS)
 def test_drainage_needs_volume_not_speed(patient):
     before, right = _right("drainage", patient)
-    faster = _m("drainage", patient, "a")
+    faster, slower = _m("drainage", patient, "a"), _m("drainage", patient, "b")
+    # Lowering the speed until the chatter stops ends the suction but brings no flow back.
+    assert slower["suction"] == 0.0 and slower["drainage_pressure_mmhg"] > before["drainage_pressure_mmhg"]
+    assert slower["ecmo_flow_l_min"] <= before["ecmo_flow_l_min"] + 1e-9 and slower["rpm"] < before["rpm"]
     assert before["suction"] == 1.0 and right["suction"] == 0.0
     assert right["ecmo_flow_l_min"] > before["ecmo_flow_l_min"]
     assert right["drainage_pressure_mmhg"] > before["drainage_pressure_mmhg"]
@@ -125,6 +148,9 @@ def test_differential_hypoxia_right_radial_and_what_changes_it(patient):
     assert right["right_radial_so2"] > before["right_radial_so2"] + 0.1
     sweep = _m("differential_hypoxia", patient, "a")
     assert sweep["right_radial_so2"] - before["right_radial_so2"] < 0.02  # the oxygenator was not the problem
+    # After right axillary return the right radial samples the circuit's blood; the coronaries still get the
+    # heart's own blood first, so 100 % at the right radial proves nothing about them.
+    assert right["coronary_so2"] < right["right_radial_so2"] - 0.1
 
 
 @pytest.mark.parametrize("patient", PRESETS, ids=IDS)
@@ -136,6 +162,12 @@ def test_lv_distension_vent_unloads_and_more_flow_loads(patient):
     assert right["mean_pulmonary_venous_pressure_mmhg"] < before["mean_pulmonary_venous_pressure_mmhg"]
     assert more["lv_edp_mmhg"] > before["lv_edp_mmhg"] and more["pulse_pressure_mmhg"] < before["pulse_pressure_mmhg"]
     assert fluid["lv_edp_mmhg"] > before["lv_edp_mmhg"]
+    # Where the veins collapse around the cannula (the adult), more flow asked gives less, and the mean
+    # pressure falls: the blood sits in the lungs and the left heart, not in the veins the pump drains.
+    if patient is patients.ADULT:
+        assert before["drainage_limited_fraction"] > 0.5
+    if before["drainage_limited_fraction"] > 0.5:
+        assert more["ecmo_flow_l_min"] < before["ecmo_flow_l_min"] and more["map_mmhg"] < before["map_mmhg"]
 
 
 @pytest.mark.parametrize("patient", PRESETS, ids=IDS)
@@ -152,6 +184,7 @@ def test_stopped_va_pump_runs_backwards_and_clamping_stops_it(patient):
 def test_weaning_trials_show_the_native_organs(patient):
     vv_before, vv_off = _right("weaning_vv", patient)
     assert vv_off["paco2_mmhg"] > vv_before["paco2_mmhg"]  # the membrane no longer clears CO2
+    assert 35.0 < vv_before["paco2_mmhg"] < 45.0  # a normal PaCO2 on the weaned sweep before the trial
     assert vv_off["post_oxygenator_po2_mmhg"] < 100.0  # sweep off: the circuit adds no O2
     # ELSO's VV weaning criteria (SaO2 >= 88-90 %, PaCO2 acceptable) are met by these recovered lungs.
     assert vv_off["sao2"] >= 0.9 and vv_off["paco2_mmhg"] < 55.0
@@ -181,6 +214,30 @@ def test_choose_answers_through_selfcheck_and_shows_any_action(capsys):
     assert "Please answer" in out and "Choose an action" in out
     right = lesson.choose(case, patients.ADULT, cause=case.cause, action=case.action.upper())
     assert "Right: a" in capsys.readouterr().out and right is not None
+    lesson.choose(case, patients.ADULT, cause="a", action="b")  # also right: said so, with its note
+    assert "Right too: b" in capsys.readouterr().out
+
+
+def test_frames_only_after_the_choice_and_alarms_only_while_alarming():
+    case = cases.CASES["drainage"]
+    before, after = cases.monitor(case, patients.ADULT), cases.monitor(case, patients.ADULT, case.action)
+    assert lesson.alarm_text(case, before) and lesson.alarm_text(case, after) is None
+    fig = plt.figure(figsize=lesson._SIZE[case.mode])
+    lesson.draw_monitor(fig, case, before)
+    assert max(p.get_linewidth() for p in fig.axes[0].patches) < 2.0  # no tile singled out before the choice
+    assert any("ALARM" in t.get_text() for t in fig.texts)
+    fig = plt.figure(figsize=lesson._SIZE[case.mode])
+    lesson.draw_monitor(fig, case, before, after)
+    assert max(p.get_linewidth() for p in fig.axes[0].patches) > 2.0
+    assert not any("ALARM" in t.get_text() for t in fig.texts)
+
+
+def test_stopped_pump_greys_the_post_oxygenator_tile():
+    case = cases.CASES["pump_stop"]
+    fig = plt.figure(figsize=lesson._SIZE[case.mode])
+    lesson.draw_monitor(fig, case, cases.monitor(case, patients.ADULT), **lesson._traces(case, patients.ADULT, None))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "no forward flow" in texts and "—" in texts
 
 
 def test_case_data_is_checked():
@@ -212,7 +269,7 @@ def test_the_educator_guides_worked_case_runs_and_its_right_action_helps(capsys)
 
 
 @pytest.mark.parametrize("patient", [patients.NEONATE, patients.ADULT], ids=["neonate", "adult"])
-@pytest.mark.parametrize("key", ["recirculation", "lv_distension"])
+@pytest.mark.parametrize("key", ["recirculation", "drainage", "lv_distension", "pump_stop"])
 def test_monitor_figure_shows_every_tile_without_overlap(key, patient):
     case = cases.CASES[key]
     fig = plt.figure(figsize=lesson._SIZE[case.mode])
@@ -220,7 +277,7 @@ def test_monitor_figure_shows_every_tile_without_overlap(key, patient):
                         **lesson._traces(case, patient, case.action))
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes for t in ax.texts if t.get_text()]
+    texts = [t for ax in fig.axes for t in ax.texts if t.get_text()] + [t for t in fig.texts if t.get_text()]
     boxes = [t.get_window_extent(renderer) for t in texts]
     for i, a in enumerate(boxes):
         assert fig.bbox.contains(a.x0, a.y0) and fig.bbox.contains(a.x1, a.y1), texts[i].get_text()

@@ -29,7 +29,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import types
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
+
+import numpy as np
 
 from ecmolib import _validation as _v
 from ecmolib import circuit as _circuit
@@ -62,9 +64,10 @@ _NO_FLOW_L_MIN = 1e-3
 #: Monitor values of each pathway, in the order a console shows them.
 MONITOR_KEYS = types.MappingProxyType({
     "vv": ("sao2", "paco2_mmhg", "pre_oxygenator_so2", "post_oxygenator_po2_mmhg", "membrane_pressure_drop_mmhg",
-           "ecmo_flow_l_min", "rpm", "drainage_pressure_mmhg", "venous_pressure_mmhg"),
-    "va": ("map_mmhg", "pulse_pressure_mmhg", "right_radial_so2", "lower_body_so2", "post_oxygenator_po2_mmhg",
-           "ecmo_flow_l_min", "lv_edp_mmhg", "mean_pulmonary_venous_pressure_mmhg", "aortic_valve_open_fraction"),
+           "ecmo_flow_l_min", "cardiac_output_l_min", "rpm", "drainage_pressure_mmhg", "venous_pressure_mmhg"),
+    "va": ("map_mmhg", "pulse_pressure_mmhg", "right_radial_so2", "left_radial_so2", "lower_body_so2",
+           "post_oxygenator_po2_mmhg", "ecmo_flow_l_min", "lv_edp_mmhg", "mean_pulmonary_venous_pressure_mmhg",
+           "aortic_valve_open_fraction"),
 })
 
 
@@ -122,6 +125,12 @@ def defaults(mode, patient) -> dict:
             "cannulation": "femoral", "shunt_fraction": 0.3, "fio2": 0.5}
 
 
+def per_patient(rule):
+    """Mark ``rule(settings, patient)`` as an action value that needs the patient (see :class:`Action`)."""
+    rule.per_patient = True
+    return rule
+
+
 @dataclasses.dataclass(frozen=True)
 class Action:
     """One thing the learner may do: a change of settings.
@@ -135,7 +144,8 @@ class Action:
     set : mapping, optional
         Settings given new values (keys of :func:`defaults`); a value may
         be a function of the settings before the action
-        (``lambda s: 0.25 * s["va_flow_l_min"]``).
+        (``lambda s: 0.25 * s["va_flow_l_min"]``), or of the settings and
+        the patient (:func:`per_patient`).
     scale : mapping, optional
         Settings multiplied by a factor (numeric settings only).
 
@@ -150,13 +160,21 @@ class Action:
     set: Mapping = dataclasses.field(default_factory=dict)
     scale: Mapping = dataclasses.field(default_factory=dict)
 
-    def apply(self, settings: dict) -> dict:
-        """The settings after this action (a new dict)."""
+    def apply(self, settings: dict, patient=None) -> dict:
+        """The settings after this action (a new dict); ``patient`` for :func:`per_patient` values."""
         unknown = (set(self.set) | set(self.scale)) - set(settings)
         if unknown:
             raise ValueError(f"action {self.key!r} changes unknown settings {sorted(unknown)}; "
                              f"valid settings are {sorted(settings)}")
-        out = {**settings, **{k: v(settings) if callable(v) else v for k, v in self.set.items()}}
+
+        def value(v):
+            if getattr(v, "per_patient", False):
+                if patient is None:
+                    raise ValueError(f"action {self.key!r} needs the patient (a per_patient value)")
+                return v(settings, patient)
+            return v(settings) if callable(v) else v
+
+        out = {**settings, **{k: value(v) for k, v in self.set.items()}}
         for name, factor in self.scale.items():
             if not isinstance(out[name], (int, float)) or isinstance(out[name], bool):
                 raise ValueError(f"action {self.key!r} scales {name}, which is {out[name]!r}, not a number")
@@ -190,9 +208,21 @@ class Case:
     action : str
         Key of the right action.
     watch : tuple of str
-        Monitor keys (:data:`MONITOR_KEYS`) that tell the story; drawn in bold.
+        Monitor keys (:data:`MONITOR_KEYS`) that tell the story; framed on
+        the monitor after an action (never before: the frame would give the
+        answer away).
     hint : str, optional
         Shown when a choice is wrong.
+    also_right : mapping of str to str, optional
+        Other actions that are also right, by key, with a note shown when
+        one is chosen (e.g. a quick step while the first-line fix is set up).
+    question : str, optional
+        The question above the causes: "What is the cause?" by default; a
+        weaning trial asks "What do you watch?".
+    earlier : Action, optional
+        An earlier state of the same patient (its ``text`` says when), as a
+        change of the case's settings; the lesson prints its chart line
+        (a trend the bedside team has seen).
     """
 
     key: str
@@ -206,6 +236,9 @@ class Case:
     action: str
     watch: tuple
     hint: str = ""
+    also_right: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    question: str = "What is the cause?"
+    earlier: Optional[Action] = None
 
     def __post_init__(self):
         _v.choice("mode", self.mode, MODES)
@@ -215,6 +248,9 @@ class Case:
         if len(set(keys)) != len(keys) or self.action not in keys:
             raise ValueError(f"case {self.key!r}: actions need distinct keys and action one of them; "
                              f"got keys {keys}, action {self.action!r}")
+        if set(self.also_right) - (set(keys) - {self.action}):
+            raise ValueError(f"case {self.key!r}: also_right must name other actions of {keys}; "
+                             f"got {sorted(self.also_right)}")
         bad = set(self.watch) - set(MONITOR_KEYS[self.mode])
         if bad:
             raise ValueError(f"case {self.key!r}: watch keys {sorted(bad)} are not monitor values of "
@@ -243,7 +279,7 @@ def settings(case, patient, action=None) -> dict:
         raise ValueError(f"case {case.key!r}: baseline sets unknown settings {sorted(unknown)}; "
                          f"valid settings are {sorted(base)}")
     s = {**base, **changed}
-    return s if action is None else case.find_action(action).apply(s)
+    return s if action is None else case.find_action(action).apply(s, p)
 
 
 def _frozen(s):
@@ -279,6 +315,7 @@ def _vv(patient, frozen):
         "sao2": f(r.sao2), "paco2_mmhg": f(r.paco2_mmhg), "pre_oxygenator_so2": f(r.pre_oxygenator.so2),
         "post_oxygenator_po2_mmhg": f(r.post_oxygenator.po2_mmhg),
         "membrane_pressure_drop_mmhg": f(op.transmembrane_pressure_mmhg), "ecmo_flow_l_min": flow,
+        "cardiac_output_l_min": f(s["cardiac_output_l_min"]),
         "rpm": f(rpm), "drainage_pressure_mmhg": f(op.drainage_pressure_mmhg),
         "venous_pressure_mmhg": f(s["venous_pressure_mmhg"]), "suction": f(bool(op.suction)),
         "recirculation_fraction": f(r.recirculation), "svo2": f(r.svo2),
@@ -339,7 +376,10 @@ def _va(patient, frozen):
     numbers = {k: f(tr.summary[k]) for k in ("map_mmhg", "pulse_pressure_mmhg", "lv_edp_mmhg",
                                               "mean_pulmonary_venous_pressure_mmhg", "aortic_valve_open_fraction",
                                               "native_output_l_min")}
-    numbers.update({"right_radial_so2": f(r.sao2_right_radial), "lower_body_so2": f(r.region_so2["lower_body"]),
+    numbers["drainage_limited_fraction"] = f(tr.summary["ecmo_drainage_limited_fraction"])
+    numbers.update({"right_radial_so2": f(r.sao2_right_radial), "left_radial_so2": f(r.region_so2["left_arm"]),
+                    "brain_so2": f(r.region_so2["brain"]), "coronary_so2": f(r.region_so2["coronary"]),
+                    "lower_body_so2": f(r.region_so2["lower_body"]),
                     "post_oxygenator_po2_mmhg": f(r.post_oxygenator.po2_mmhg), "ecmo_flow_l_min": q,
                     "retrograde": f(bool(tr.summary["ecmo_retrograde"])),
                     "right_radial_pco2_mmhg": f(r.native_pco2_mmhg), "mixing_zone_position": f(r.mixing_zone_position)})
@@ -361,7 +401,10 @@ def evaluate_va(patient, settings_: dict) -> dict:
     dict
         :data:`MONITOR_KEYS` ``["va"]`` and ``native_output_l_min`` [L/min],
         ``retrograde`` (1.0 or 0.0), ``right_radial_pco2_mmhg``,
-        ``mixing_zone_position`` (0 valve .. 1 bifurcation).
+        ``mixing_zone_position`` (0 valve .. 1 bifurcation), ``brain_so2``
+        and ``coronary_so2`` (the blood reaching them),
+        ``drainage_limited_fraction`` (share of the time the veins collapse
+        around the drainage cannula, so the flow falls short of the set one).
     """
     p = _patients._checked(patient)
     return dict(_va(p, _frozen(settings_))[0])
@@ -405,54 +448,66 @@ def outcomes(case, patient) -> dict:
 # every preset works; flows follow the patient's size and cardiac output.
 # --------------------------------------------------------------------------
 
-_VV_CAUSES = {"a": "recirculation: returned blood drawn straight back into the drainage cannula",
-              "b": "a cardiac output too high for the ECMO flow",
-              "c": "a failing oxygenator"}
+_VV_CAUSES = {"a": "returned blood drawn back into the drainage cannula",
+              "b": "a cardiac output too large for the ECMO flow",
+              "c": "oxygen transfer failing inside the oxygenator",
+              "d": "a pneumothorax collapsing what is left of the lung",
+              "e": "venous blood drawn by mistake into the arterial sample"}
+
+#: Distance between the cannula tips after repositioning in the VV cases [cm] (an assumption; the
+#: explorer's range is 5-40 cm).
+REPOSITIONED_DISTANCE_CM = 30.0
 
 RECIRCULATION = Case(
-    key="recirculation", title="VV: the saturation fell after the flow was raised",
-    story=("Day 3 of VV ECMO for ARDS, lungs still not exchanging gas. The saturation drifted down, so the night "
-           "team raised the pump speed step by step. The saturation fell further. The cannula tips are close "
-           "together on the X-ray; the drainage and return lines look the same colour."),
+    key="recirculation", title="VV: the saturation is falling overnight",
+    story=("Day 3 of VV ECMO (femoral drainage, jugular return) for ARDS; the lungs still exchange almost no gas. "
+           "Overnight the saturation drifted down, so the night team raised the pump speed in steps. The "
+           "saturation is now lower than before the first step."),
     mode="vv",
     baseline=lambda p: {"pump_flow_l_min": round(HYPERDYNAMIC_OUTPUT_FACTOR * p.cardiac_output_l_min, 6),
                         "reference_recirculation": 0.5, "cannula_distance_cm": 10.0},
     causes=_VV_CAUSES, cause="a",
     actions=(Action("a", "raise the pump flow by another 15 %", scale={"pump_flow_l_min": 1.15}),
              Action("b", "lower the pump flow by a quarter", scale={"pump_flow_l_min": 0.75}),
-             Action("c", "change the oxygenator", set={"oxygenator_health": 1.0}),
-             Action("d", "double the sweep gas", scale={"sweep_to_blood_flow_ratio": 2.0})),
-    action="b", watch=("sao2", "pre_oxygenator_so2", "post_oxygenator_po2_mmhg"),
-    hint="Compare the pre-oxygenator saturation with the SaO2, and ask where the returned blood goes.")
+             Action("c", "change the oxygenator for a new one", set={"oxygenator_health": 1.0}),
+             Action("d", "reposition the cannulae under echo", set={"cannula_distance_cm": REPOSITIONED_DISTANCE_CM}),
+             Action("e", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0})),
+    action="d", watch=("sao2", "pre_oxygenator_so2", "ecmo_flow_l_min", "cardiac_output_l_min"),
+    also_right={"b": "Lowering the flow also cuts the recirculation, at the cost of support; it is the quick step "
+                     "while echo is brought to the bedside. Compare both after-monitors."},
+    hint="Look at the chart line: what did the pre-oxygenator saturation do each time the flow went up?",
+    earlier=Action("earlier", "22:00, before the speed was raised", scale={"pump_flow_l_min": 0.75}))
 
 HIGH_OUTPUT = Case(
-    key="high_output", title="VV: hypoxaemic with a fever",
-    story=("Day 5 of VV ECMO for pneumonia. The patient is now septic, hot and vasodilated, the heart racing. "
-           "The saturation is lower than yesterday at the same pump speed; the cannula tips are well apart."),
+    key="high_output", title="VV: a lower saturation on day 5",
+    story=("Day 5 of VV ECMO for pneumonia, with a new fever overnight. The saturation is lower than yesterday at "
+           "the same pump speed."),
     mode="vv",
     baseline=lambda p: {"cardiac_output_l_min": round(2.0 * p.cardiac_output_l_min, 6),
                         "cannula_distance_cm": 25.0},
     causes=_VV_CAUSES, cause="b",
-    actions=(Action("a", "pull the cannulae further apart", set={"cannula_distance_cm": 35.0}),
+    actions=(Action("a", "reposition the cannulae under echo", set={"cannula_distance_cm": 35.0}),
              Action("b", "raise the pump flow by 30 %", scale={"pump_flow_l_min": 1.3}),
-             Action("c", "change the oxygenator", set={"oxygenator_health": 1.0}),
-             Action("d", "raise the sweep gas by 50 %", scale={"sweep_to_blood_flow_ratio": 1.5})),
-    action="b", watch=("sao2", "pre_oxygenator_so2", "post_oxygenator_po2_mmhg"),
+             Action("c", "change the oxygenator for a new one", set={"oxygenator_health": 1.0}),
+             Action("d", "raise the sweep gas flow by 50 %", scale={"sweep_to_blood_flow_ratio": 1.5})),
+    action="b", watch=("sao2", "pre_oxygenator_so2", "ecmo_flow_l_min", "cardiac_output_l_min"),
     hint="The oxygenator output is fine and the pre-oxygenator blood is dark: how much of the venous return does "
-         "the circuit take?")
+         "the circuit take?",
+    earlier=Action("earlier", "yesterday, before the fever", set={"cardiac_output_l_min": lambda s: round(
+        0.6 * s["cardiac_output_l_min"], 6)}))
 
 OXYGENATOR_FAILURE = Case(
     key="oxygenator_failure", title="VV: a slow decline over two days",
-    story=("Day 12 of VV ECMO. Over two days the sweep gas has been raised twice for a rising PaCO2; the "
-           "saturation is falling at an unchanged pump flow. The perfusionist mentions the pressures before and "
-           "after the oxygenator."),
+    story=("Day 12 of VV ECMO. Over two days the saturation has fallen slowly at an unchanged pump flow, and the "
+           "sweep gas was raised twice to keep the PaCO2 in range."),
     mode="vv",
     baseline=lambda p: {"oxygenator_clot_fraction": 0.25, "cannula_distance_cm": 25.0},
     causes=_VV_CAUSES, cause="c",
     actions=(Action("a", "raise the pump flow by 30 %", scale={"pump_flow_l_min": 1.3}),
-             Action("b", "double the sweep gas", scale={"sweep_to_blood_flow_ratio": 2.0}),
-             Action("c", "change the oxygenator", set={"oxygenator_health": 1.0, "oxygenator_clot_fraction": 0.0}),
-             Action("d", "pull the cannulae further apart", set={"cannula_distance_cm": 35.0})),
+             Action("b", "double the sweep gas flow to clear the CO2", scale={"sweep_to_blood_flow_ratio": 2.0}),
+             Action("c", "change the oxygenator for a new one",
+                    set={"oxygenator_health": 1.0, "oxygenator_clot_fraction": 0.0}),
+             Action("d", "reposition the cannulae under echo", set={"cannula_distance_cm": 35.0})),
     action="c", watch=("post_oxygenator_po2_mmhg", "membrane_pressure_drop_mmhg", "paco2_mmhg", "sao2"),
     hint="Which number is the oxygenator's own report card, and which one rises when its fibres block?")
 
@@ -466,63 +521,78 @@ def _vv_speed_rpm(patient):
     return round(float(rpm), 0)
 
 
+@per_patient
+def _speed_without_suction(s, patient):
+    """The highest pump speed [rev/min], in steps of 10 below the set one, at which the veins no longer collapse."""
+    ox = _oxygenator_for(patient, "vv", s)
+    c = dataclasses.replace(_circuit.for_patient(patient, "vv"), oxygenator=ox)
+    speeds = np.arange(float(s["rpm"]), 0.0, -10.0)
+    op = _circuit.operating_point(c, speeds, hb_g_dl=s["hb_g_dl"], venous_pressure_mmhg=s["venous_pressure_mmhg"],
+                                  arterial_pressure_mmhg=s["right_atrial_pressure_mmhg"])
+    free = np.flatnonzero(~np.asarray(op.suction, bool))
+    return float(speeds[free[0]]) if free.size else float(speeds[-1])
+
+
 DRAINAGE = Case(
-    key="drainage", title="VV: the lines shake and the flow drops",
-    story=("Day 2 of VV ECMO after a day of diuretics and a bleeding tracheostomy site. The drainage line "
-           "shakes (chatter) and the flow has dropped although nobody touched the pump speed. The drainage "
-           "line lies straight, nothing kinked."),
+    key="drainage", title="VV: the drainage line shakes",
+    story=("Day 2 of VV ECMO. The drainage line shakes and the flow has dropped although nobody touched the pump "
+           "speed; the saturation is falling."),
     mode="vv",
     baseline=lambda p: {"rpm": _vv_speed_rpm(p), "venous_pressure_mmhg": 3.0, "right_atrial_pressure_mmhg": 2.0,
                         "cannula_distance_cm": 25.0},
-    causes={"a": "too little blood in the veins for the drainage asked (hypovolaemia)",
-            "b": "a kinked drainage line",
-            "c": "a failing oxygenator"},
-    cause="a",
-    actions=(Action("a", "raise the pump speed by 15 % to get the flow back", scale={"rpm": 1.15}),
-             Action("b", "give volume (blood or fluid) to refill the veins",
+    causes={"a": "cardiac tamponade squeezing the right atrium",
+            "b": "a kink or a clot in the drainage line",
+            "c": "too little blood in the veins (hypovolaemia)",
+            "d": "the cannula tip sucked against the vein wall",
+            "e": "a raised abdominal pressure squeezing the cava"},
+    cause="c",
+    actions=(Action("a", "raise the pump speed by 15 % to win back the flow", scale={"rpm": 1.15}),
+             Action("b", "lower the pump speed until the chatter stops", set={"rpm": _speed_without_suction}),
+             Action("c", "give volume in small boluses, watching the lungs",
                     set={"venous_pressure_mmhg": VENOUS_PRESSURE_MMHG,
                          "right_atrial_pressure_mmhg": RIGHT_ATRIAL_PRESSURE_MMHG}),
-             Action("c", "change the oxygenator", set={"oxygenator_health": 1.0})),
-    action="b", watch=("drainage_pressure_mmhg", "venous_pressure_mmhg", "ecmo_flow_l_min", "sao2"),
-    hint="How negative is the drainage pressure, what is the venous pressure, and does more pump speed bring "
-         "more flow?")
+             Action("d", "change the oxygenator for a new one", set={"oxygenator_health": 1.0})),
+    action="c", watch=("drainage_pressure_mmhg", "venous_pressure_mmhg", "ecmo_flow_l_min", "sao2"),
+    also_right={"b": "Right as the first step: it stops the suction (and the haemolysis) but does not bring the "
+                     "flow back. Then treat the cause."},
+    hint="What is the venous filling pressure (CVP), and does more pump speed bring more flow?")
 
 DIFFERENTIAL_HYPOXIA = Case(
-    key="differential_hypoxia", title="VA: blue hands, pink legs",
-    story=("Day 4 of femoral VA ECMO for cardiogenic shock with pulmonary oedema. The heart has begun to eject "
-           "again. The oximeter on the right hand reads low; the femoral arterial gas and the post-oxygenator "
-           "gas look excellent. (In a baby on a neck circuit the ECMO blood enters the arch; the case keeps "
-           "femoral return at every size to show the physiology.)"),
+    key="differential_hypoxia", title="VA: a low saturation on the right hand",
+    story=("Day 4 of femoral VA ECMO for cardiogenic shock with pulmonary oedema. The oximeter on the right hand "
+           "reads low and the nurse asks whether it matters. (In a baby on a neck circuit the ECMO blood enters the "
+           "arch; the case keeps femoral return at every size to show the physiology.)"),
     mode="va",
     baseline=lambda p: {"heart_recovery": 0.25, "shunt_fraction": 0.8},
-    causes={"a": "the oxygenator is failing",
-            "b": "the recovering heart ejects blood from failing lungs into the upper body",
-            "c": "the ECMO blood recirculates"},
-    cause="b",
-    actions=(Action("a", "double the sweep gas", scale={"sweep_to_blood_flow_ratio": 2.0}),
+    causes={"a": "oxygen transfer failing inside the oxygenator",
+            "b": "an oximeter artefact on a cold, poorly perfused hand",
+            "c": "blood from shunting lungs ejected by the heart",
+            "d": "too little ECMO flow for the body's oxygen needs"},
+    cause="c",
+    actions=(Action("a", "double the sweep gas flow through the oxygenator", scale={"sweep_to_blood_flow_ratio": 2.0}),
              Action("b", "raise the ventilator FiO2 to 1.0", set={"fio2": 1.0}),
-             Action("c", "return the ECMO blood into the right axillary artery instead of the femoral",
-                    set={"cannulation": "axillary"}),
-             Action("d", "raise the ECMO flow by 25 %", scale={"va_flow_l_min": 1.25})),
-    action="c", watch=("right_radial_so2", "lower_body_so2", "post_oxygenator_po2_mmhg", "pulse_pressure_mmhg"),
+             Action("c", "move the return to the right axillary artery", set={"cannulation": "axillary"}),
+             Action("d", "raise the ECMO flow by 25 % to lift the saturation", scale={"va_flow_l_min": 1.25})),
+    action="c", watch=("right_radial_so2", "left_radial_so2", "lower_body_so2", "post_oxygenator_po2_mmhg"),
     hint="Whose blood reaches the right radial artery: the heart's or the circuit's?")
 
 LV_DISTENSION = Case(
-    key="lv_distension", title="VA: a flat arterial line and pink froth",
+    key="lv_distension", title="VA: a flat arterial line six hours on",
     story=("Six hours after femoral VA ECMO was started for cardiogenic shock after a large infarction. The mean "
-           "pressure looks good, but the arterial trace is almost flat, the chest X-ray is whiter than before, "
-           "and pink froth appears in the endotracheal tube."),
+           "pressure looks good; the ventilator needs more oxygen than at the start."),
     mode="va",
     baseline=lambda p: {},
-    causes={"a": "the oxygenator is failing",
-            "b": "hypovolaemia",
-            "c": "the left ventricle cannot open its valve against the ECMO flow and distends"},
-    cause="c",
-    actions=(Action("a", "raise the ECMO flow by 25 %", scale={"va_flow_l_min": 1.25}),
-             Action("b", "vent the left ventricle (drain a quarter of the ECMO flow from it)",
+    causes={"a": "oxygen transfer failing inside the oxygenator",
+            "b": "hypovolaemia: too little blood to eject",
+            "c": "cardiac tamponade compressing the heart",
+            "d": "severe aortic regurgitation filling the LV",
+            "e": "an LV too weak to open the aortic valve"},
+    cause="e",
+    actions=(Action("a", "raise the ECMO flow by 25 % to support the pressure", scale={"va_flow_l_min": 1.25}),
+             Action("b", "vent the LV (a quarter of the ECMO flow)",
                     set={"lv_vent_flow_l_min": lambda s: round(0.25 * s["va_flow_l_min"], 6)}),
              Action("c", "give a fluid bolus of 10 mL/kg", set={"added_volume_ml_per_kg": 10.0}),
-             Action("d", "double the sweep gas", scale={"sweep_to_blood_flow_ratio": 2.0})),
+             Action("d", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0})),
     action="b", watch=("pulse_pressure_mmhg", "lv_edp_mmhg", "mean_pulmonary_venous_pressure_mmhg",
                        "aortic_valve_open_fraction"),
     hint="A flat trace on VA: does the aortic valve still open? Where does the blood reaching the left heart go?")
@@ -536,53 +606,59 @@ def _va_speed_rpm(patient):
 
 
 PUMP_STOP = Case(
-    key="pump_stop", title="VA: the pump stops",
-    story=("Day 2 of femoral VA ECMO, the heart partly recovered. The console alarms: the pump has stopped (a "
-           "controller failure). The flow display reads a negative number; the mean pressure falls."),
+    key="pump_stop", title="VA: the console alarms",
+    story=("Day 2 of femoral VA ECMO, the heart partly recovered. The console alarms and the pump display reads "
+           "0 rev/min (a controller failure)."),
     mode="va",
     baseline=lambda p: {"rpm": 0.0, "heart_recovery": 0.25},
-    causes={"a": "the heart got worse",
-            "b": "blood runs backwards from the artery through the stopped pump into the vein",
-            "c": "the cannula came out"},
+    causes={"a": "the heart failing again with a lower output",
+            "b": "blood running backwards through the pump",
+            "c": "the return cannula pulled out of the artery",
+            "d": "a clot that has blocked the oxygenator"},
     cause="b",
-    actions=(Action("a", "restart the pump at 1000 rev/min without clamping", set={"rpm": 1000.0}),
-             Action("b", "clamp the return (arterial) line, then prepare the hand crank", set={"clamped": True}),
+    actions=(Action("a", "restart at 1000 rev/min with the lines open", set={"rpm": 1000.0}),
+             Action("b", "clamp the return line, then hand-crank", set={"clamped": True}),
              Action("c", "give a fluid bolus of 10 mL/kg", set={"added_volume_ml_per_kg": 10.0}),
-             Action("d", "double the sweep gas", scale={"sweep_to_blood_flow_ratio": 2.0})),
+             Action("d", "double the sweep gas flow", scale={"sweep_to_blood_flow_ratio": 2.0})),
     action="b", watch=("ecmo_flow_l_min", "map_mmhg", "pulse_pressure_mmhg"),
     hint="Which way does blood go through a stopped centrifugal pump between an artery and a vein?")
+
+#: Sweep gas over blood flow of the VV weaning case before the trial: a low sweep that leaves the
+#: PaCO2 near 40 mmHg with the recovered lungs (the sweep is weaned in steps before the trial off).
+WEANING_SWEEP_RATIO = 0.1
 
 WEANING_VV = Case(
     key="weaning_vv", title="VV: are the lungs ready?",
     story=("Day 16 of VV ECMO. The chest X-ray has cleared, the tidal volumes have grown, and the ventilator is "
-           "at FiO2 0.4 and ordinary settings. The team plans a trial off."),
+           "at FiO2 0.4 and ordinary settings. The sweep gas has been weaned step by step over the day. The team "
+           "plans a trial off."),
     mode="vv",
-    baseline=lambda p: {"shunt_fraction": 0.15, "fio2": 0.4, "cannula_distance_cm": 25.0},
-    causes={"a": "whether the heart can carry the circulation",
-            "b": "whether the native lungs can oxygenate and clear CO2 on their own",
-            "c": "whether the oxygenator still works"},
-    cause="b",
-    actions=(Action("a", "turn the sweep gas off, pump flow unchanged", set={"sweep_to_blood_flow_ratio": 0.0}),
-             Action("b", "turn the pump flow down to a quarter, sweep unchanged", scale={"pump_flow_l_min": 0.25}),
-             Action("c", "raise the FiO2 to 1.0, ECMO unchanged", set={"fio2": 1.0})),
+    baseline=lambda p: {"shunt_fraction": 0.15, "fio2": 0.4, "cannula_distance_cm": 25.0,
+                        "sweep_to_blood_flow_ratio": WEANING_SWEEP_RATIO},
+    causes={"a": "the pulse pressure and the LV filling pressure",
+            "b": "the SaO2 and PaCO2 on the native lungs",
+            "c": "the post-oxygenator PO2 and the ΔP"},
+    cause="b", question="What do you watch?",
+    actions=(Action("a", "turn the sweep gas off, flow unchanged", set={"sweep_to_blood_flow_ratio": 0.0}),
+             Action("b", "turn the pump flow down to a quarter", scale={"pump_flow_l_min": 0.25}),
+             Action("c", "raise the FiO2 to 1.0 with ECMO unchanged", set={"fio2": 1.0})),
     action="a", watch=("sao2", "paco2_mmhg", "post_oxygenator_po2_mmhg"),
     hint="On VV the circuit adds nothing once the sweep gas is off, whatever the flow.")
 
 WEANING_VA = Case(
     key="weaning_va", title="VA: is the heart ready?",
-    story=("Day 6 of femoral VA ECMO, the flow already at half. The arterial trace has grown pulsatile, the lungs "
-           "are clear and the echo shows the aortic valve opening. The team plans a trial of lower flow."),
+    story=("Day 6 of femoral VA ECMO, the flow already at half. The arterial trace has grown pulsatile and the "
+           "lungs are clear. The team plans a trial of lower flow."),
     mode="va",
     baseline=lambda p: {"heart_recovery": 0.75, "shunt_fraction": 0.1, "fio2": 0.4,
                         "va_flow_l_min": round(0.5 * _patients.target_ecmo_flow_l_min(p, "va"), 6)},
-    causes={"a": "whether the heart can carry the circulation",
-            "b": "whether the native lungs can oxygenate",
-            "c": "whether the oxygenator still works"},
-    cause="a",
-    actions=(Action("a", "turn the ECMO flow down by half; watch pulse pressure, mean pressure and LV filling",
-                    scale={"va_flow_l_min": 0.5}),
-             Action("b", "turn the sweep gas off at full flow", set={"sweep_to_blood_flow_ratio": 0.0}),
-             Action("c", "raise the ECMO flow by 25 % to rest the heart", scale={"va_flow_l_min": 1.25})),
+    causes={"a": "pulse and mean pressure, LV filling, echo",
+            "b": "the SaO2 and PaCO2 on the native lungs",
+            "c": "the post-oxygenator PO2 and the oxygenator ΔP"},
+    cause="a", question="What do you watch?",
+    actions=(Action("a", "turn the ECMO flow down by half", scale={"va_flow_l_min": 0.5}),
+             Action("b", "turn the sweep gas off, flow kept", set={"sweep_to_blood_flow_ratio": 0.0}),
+             Action("c", "raise the ECMO flow by 25 %", scale={"va_flow_l_min": 1.25})),
     action="a", watch=("pulse_pressure_mmhg", "map_mmhg", "lv_edp_mmhg", "aortic_valve_open_fraction",
                        "lower_body_so2"),
     hint="Which mode carries the circulation, and what would a failing heart do when the flow comes down?")

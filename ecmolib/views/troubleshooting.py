@@ -5,15 +5,17 @@ Every number drawn or printed here comes from :mod:`ecmolib.views.cases`
 steady state); this module draws and prints.
 
 * :func:`draw_monitor`: the monitor of a case as an ECMO console shows it:
-  large numbers in tiles (dark on light grey, readable in greyscale), the
-  values to watch framed in black, and for VA cases the arterial pressure
-  trace; before an action, or after it with the value before in small type
-  and an arrow.
-* :func:`present`: the case's story, its monitor, and the causes and
-  actions to choose from.
+  large numbers in tiles (dark on light grey, readable in greyscale), an
+  alarm banner only while the console would alarm, and for VA cases the
+  arterial pressure trace; before an action (no tile singled out), or after
+  it with the value before in small type, an arrow, and the values to watch
+  framed in black.
+* :func:`present`: the case's story, an earlier chart line where the case
+  has one, its monitor, and the causes and actions to choose from.
 * :func:`choose`: the learner's cause and action checked with
-  :func:`ecmolib.selfcheck.choice`, then the model's result of the chosen
-  action (any action: wrong ones show their consequences).
+  :func:`ecmolib.selfcheck.choice` (an action the case also accepts is
+  said to be right too), then the model's result of the chosen action (any
+  action: wrong ones show their consequences).
 * :func:`report`: one line per action of the values to watch (the numbers
   the lesson's answers quote).
 * :func:`paradox_explorer`: pump flow and cannula distance against SaO2 and
@@ -28,14 +30,14 @@ import weakref
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ecmolib import patients as _patients
 from ecmolib import selfcheck, vv, widgets
 from ecmolib.views import cases as _cases
 from ecmolib.widgets import Explorer, SliderSpec
 
-__all__ = ["TILES", "tile_text", "draw_monitor", "present", "choose", "report", "paradox_states",
+__all__ = ["TILES", "VA_MODEL_NOTE", "tile_text", "draw_monitor", "present", "choose", "report", "paradox_states",
            "paradox_report", "paradox_explorer", "EXPLORERS"]
 
 #: Monitor tiles: key -> (label, units). Units "%" are fractions shown in per cent.
@@ -43,19 +45,35 @@ TILES = {
     "sao2": ("SaO₂", "%"), "paco2_mmhg": ("PaCO₂", "mmHg"), "pre_oxygenator_so2": ("pre-oxygenator SO₂", "%"),
     "post_oxygenator_po2_mmhg": ("post-oxygenator PO₂", "mmHg"),
     "membrane_pressure_drop_mmhg": ("oxygenator ΔP", "mmHg"), "ecmo_flow_l_min": ("ECMO flow", "L/min"),
+    "cardiac_output_l_min": ("cardiac output (echo)", "L/min"),
     "rpm": ("pump speed", "rev/min"), "drainage_pressure_mmhg": ("drainage pressure", "mmHg"),
-    "venous_pressure_mmhg": ("venous filling P", "mmHg"), "map_mmhg": ("mean arterial P", "mmHg"),
+    "venous_pressure_mmhg": ("CVP (venous filling)", "mmHg"), "map_mmhg": ("mean arterial P", "mmHg"),
     "pulse_pressure_mmhg": ("pulse pressure", "mmHg"), "right_radial_so2": ("right radial SO₂", "%"),
+    "left_radial_so2": ("left radial SO₂", "%"),
     "lower_body_so2": ("femoral arterial SO₂", "%"), "lv_edp_mmhg": ("LV end-diastolic P", "mmHg"),
     "mean_pulmonary_venous_pressure_mmhg": ("pulmonary venous P", "mmHg"),
     "aortic_valve_open_fraction": ("aortic valve open", "% of time"),
-    "recirculation_fraction": ("recirculation", "%"),
+    "recirculation_fraction": ("recirculation", "%"), "coronary_so2": ("coronary SO₂", "%"),
+    "brain_so2": ("brain SO₂", "%"), "drainage_limited_fraction": ("drainage-limited", "% of time"),
 }
 # Printed by report() after the values to watch, by mode.
 _REPORT_EXTRAS = {"vv": ("ecmo_flow_l_min", "recirculation_fraction"), "va": ("ecmo_flow_l_min", "map_mmhg")}
+# Printed by report() for a case of the lesson, after those (values no tile shows, or the answer quotes).
+_CASE_EXTRAS = {"recirculation": ("paco2_mmhg",),
+                "differential_hypoxia": ("coronary_so2", "brain_so2"),
+                "lv_distension": ("drainage_limited_fraction",)}
 _SIZE = {"vv": (10.0, 3.7), "va": (10.0, 5.0)}
 _COLUMNS = 5
 _WATCH_EDGE = "black"
+#: Printed under every VA case's story: the model's mean pressures run high (lesson 05's shocked heart
+#: keeps its compensation; no baroreflex, no vasopressors to wean).
+VA_MODEL_NOTE = ("Model note: this heart keeps the compensation of shock (no baroreflex, no vasopressors to wean), "
+                 "so the mean pressures read higher than at a bedside; read their direction.")
+# Chart line of a case's earlier state, by mode.
+_CHART_KEYS = {"vv": ("ecmo_flow_l_min", "pre_oxygenator_so2", "sao2"),
+               "va": ("ecmo_flow_l_min", "map_mmhg", "right_radial_so2")}
+# Below this ECMO flow [L/min] nothing leaves the oxygenator forwards: its outlet PO2 means nothing.
+_NO_FORWARD_FLOW_L_MIN = 0.05
 
 
 def tile_text(key, value) -> str:
@@ -79,14 +97,9 @@ def tile_text(key, value) -> str:
     return text.replace("-", "−")
 
 
-def _alarm(ax, case, values, slot, rows):
-    col, row = slot % _COLUMNS, rows - 1 - slot // _COLUMNS
-    text = _status(case, values)
-    alarm = text.isupper() or text.split("\n")[0].isupper()
-    ax.add_patch(FancyBboxPatch((col + 0.04, row + 0.05), 0.92, 0.9, boxstyle="round,pad=0,rounding_size=0.06",
-                                facecolor="black" if alarm else "white", edgecolor="black", lw=1.0, ls="--"))
-    ax.text(col + 0.5, row + 0.5, text, ha="center", va="center", fontsize=12, fontweight="bold",
-            color="white" if alarm else "0.2", linespacing=1.3)
+def _void(key, values) -> bool:
+    """A tile whose number means nothing now: the post-oxygenator PO2 with no forward flow."""
+    return key == "post_oxygenator_po2_mmhg" and float(values["ecmo_flow_l_min"]) < _NO_FORWARD_FLOW_L_MIN
 
 
 def _arrow(key, before, after) -> str:
@@ -100,33 +113,53 @@ def _tiles(ax, case, before, after):
     ax.set_xlim(0, _COLUMNS)
     ax.set_ylim(0, rows)
     ax.axis("off")
+    shown = before if after is None else after
     for i, key in enumerate(keys):
         col, row = i % _COLUMNS, rows - 1 - i // _COLUMNS
-        watched = key in case.watch
+        watched = after is not None and key in case.watch  # framed only once the learner has chosen
+        void = _void(key, shown)
         ax.add_patch(FancyBboxPatch((col + 0.04, row + 0.05), 0.92, 0.9, boxstyle="round,pad=0,rounding_size=0.06",
-                                    facecolor="0.93", edgecolor=_WATCH_EDGE if watched else "0.75",
+                                    facecolor="0.82" if void else "0.93", edgecolor=_WATCH_EDGE if watched else "0.75",
                                     lw=2.6 if watched else 1.0))
         label, units = TILES[key]
         ax.text(col + 0.5, row + 0.83, label, ha="center", va="center", fontsize=8.5,
                 fontweight="bold" if watched else "normal", color="0.1")
-        shown = before if after is None else after
-        value = tile_text(key, shown[key])
+        value = "—" if void else tile_text(key, shown[key])
         y_value = row + 0.5 if after is None else row + 0.53
-        ax.text(col + 0.5, y_value, value, ha="center", va="center", fontsize=21, fontweight="bold", color="black")
-        ax.text(col + 0.5, row + 0.2 if after is None else row + 0.26, units, ha="center", va="center",
-                fontsize=8, color="0.25")
+        ax.text(col + 0.5, y_value, value, ha="center", va="center", fontsize=21, fontweight="bold",
+                color="0.3" if void else "black")
+        ax.text(col + 0.5, row + 0.2 if after is None else row + 0.26, "no forward flow" if void else units,
+                ha="center", va="center", fontsize=8, color="0.25")
         if after is not None:
-            ax.text(col + 0.5, row + 0.12, f"{_arrow(key, before[key], after[key])} was {tile_text(key, before[key])}",
-                    ha="center", va="center", fontsize=8, color="0.25")
-    if len(keys) < rows * _COLUMNS:
-        _alarm(ax, case, before if after is None else after, len(keys), rows)
+            was = "—" if _void(key, before) else tile_text(key, before[key])
+            arrow = "" if void or _void(key, before) else _arrow(key, before[key], after[key]) + " "
+            ax.text(col + 0.5, row + 0.12, f"{arrow}was {was}", ha="center", va="center", fontsize=8, color="0.25")
 
 
-def _status(case, values) -> str:
-    """The console's alarm line: suction on VV, flow direction on VA."""
+def alarm_text(case, values):
+    """The console's alarm, or None when it would not alarm.
+
+    VV: the drainage pressure beyond its limit (the veins collapse,
+    :func:`ecmolib.circuit.operating_point`'s ``suction``). VA: no forward
+    flow (stopped, backwards or clamped), or a drainage-limited flow
+    (the veins collapse around the cannula for most of the beat).
+
+    Examples
+    --------
+    >>> from ecmolib import patients
+    >>> from ecmolib.views import cases
+    >>> case = cases.CASES["drainage"]
+    >>> before, after = cases.monitor(case, patients.ADULT), cases.monitor(case, patients.ADULT, "c")
+    >>> alarm_text(case, before), alarm_text(case, after)
+    ('ALARM · drainage pressure low', None)
+    """
     if case.mode == "vv":
-        return "SUCTION:\nchatter" if values["suction"] else "drainage\nno suction"
-    return "FLOW\nBACKWARDS" if values["retrograde"] else "flow\nforwards"
+        return "ALARM · drainage pressure low" if values["suction"] else None
+    if float(values["ecmo_flow_l_min"]) < _NO_FORWARD_FLOW_L_MIN:
+        return "ALARM · no forward flow"
+    if float(values.get("drainage_limited_fraction", 0.0)) > 0.5:
+        return "ALARM · drainage pressure low"
+    return None
 
 
 def _wave(ax, tr, *, label, style):
@@ -158,8 +191,12 @@ def draw_monitor(fig, case, before, after=None, *, trace_before=None, trace_afte
     has_wave = trace_before is not None
     tiles = fig.add_axes((0.005, 0.30 if has_wave else 0.0, 0.99, 0.62 if has_wave else 0.88))
     _tiles(tiles, case, before, after)
-    fig.text(0.01, 0.975, textwrap.shorten(title or case.title, 130), ha="left", va="top", fontsize=10.5,
-             fontweight="bold")
+    alarm = alarm_text(case, before if after is None else after)
+    fig.text(0.01, 0.975, textwrap.shorten(title or case.title, 130 if alarm is None else 80), ha="left", va="top",
+             fontsize=10.5, fontweight="bold")
+    if alarm is not None:  # shown only while alarming, as a console does
+        fig.text(0.99, 0.975, alarm, ha="right", va="top", fontsize=10.5, fontweight="bold", color="white",
+                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "black", "edgecolor": "black"})
     if has_wave:
         ax = fig.add_axes((0.08, 0.1, 0.8, 0.17))
         _wave(ax, trace_before, label="before" if trace_after is not None else "arterial pressure",
@@ -190,10 +227,17 @@ def present(case, patient=_patients.ADULT) -> dict:
     """Print the case's story, show its monitor and list the causes and actions; return the monitor values."""
     before = _cases.monitor(case, patient)
     print(textwrap.fill(case.story, 110))
+    if case.earlier is not None:
+        p = _patients._checked(patient)
+        s = case.earlier.apply(_cases.settings(case, p), p)
+        then = (_cases.evaluate_vv if case.mode == "vv" else _cases.evaluate_va)(p, s)
+        print(f"Chart, {case.earlier.text}: " + _values(_CHART_KEYS[case.mode], then))
+    if case.mode == "va":
+        print(textwrap.fill(VA_MODEL_NOTE, 110))
     fig = _figure(case)
     draw_monitor(fig, case, before, **_traces(case, patient, None))
     plt.show()
-    print("What is the cause?")
+    print(case.question)
     for key, text in case.causes.items():
         print(f"  {key}: {text}")
     print("What do you do?")
@@ -229,8 +273,11 @@ def choose(case, patient=_patients.ADULT, *, cause=None, action=None):
         The monitor values after the chosen action (None without a valid action).
     """
     selfcheck.choice(cause, correct=case.cause, options=dict(case.causes), hint=case.hint)
-    selfcheck.choice(action, correct=case.action, options=case.options, hint=case.hint)
     key = _key(action, case.options)
+    if key in case.also_right:
+        print(f"Right too: {key} ({case.options[key]}). {case.also_right[key]}")
+    else:
+        selfcheck.choice(action, correct=case.action, options=case.options, hint=case.hint)
     if key is None:
         print("Choose an action to see what the model does after it.")
         return None
@@ -243,10 +290,14 @@ def choose(case, patient=_patients.ADULT, *, cause=None, action=None):
     return after
 
 
-def _line(case, values) -> str:
-    keys = list(case.watch) + [k for k in _REPORT_EXTRAS[case.mode] if k not in case.watch]
+def _values(keys, values) -> str:
     return "  ".join(f"{TILES[k][0]} {tile_text(k, values[k])}{'' if TILES[k][1].startswith('%') else ' '}"
                      f"{'%' if TILES[k][1].startswith('%') else TILES[k][1]}" for k in keys)
+
+
+def _line(case, values) -> str:
+    extras = _REPORT_EXTRAS[case.mode] + _CASE_EXTRAS.get(case.key, ())
+    return _values(list(case.watch) + [k for k in extras if k not in case.watch], values)
 
 
 def report(case, patient=_patients.ADULT) -> dict:
@@ -254,7 +305,7 @@ def report(case, patient=_patients.ADULT) -> dict:
     found = _cases.outcomes(case, patient)
     print(f"{'before':<16s}{_line(case, found['before'])}")
     for a in case.actions:
-        mark = " (right)" if a.key == case.action else ""
+        mark = " (right)" if a.key == case.action else " (also)" if a.key in case.also_right else ""
         print(f"{'after ' + a.key + mark:<16s}{_line(case, found[a.key])}")
     return found
 
@@ -290,7 +341,7 @@ def paradox_states(patient=_patients.ADULT, flows_l_min=None, cannula_distance_c
                            cardiac_output_l_min=s["cardiac_output_l_min"], hb_g_dl=s["hb_g_dl"])
 
 
-def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 25.0, 40.0)) -> dict:
+def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 30.0, 40.0)) -> dict:
     """Print, for each cannula distance, the pump flow that gives the highest SaO2; return {distance: flow}.
 
     The flows are those of :func:`paradox_explorer`'s slider.
@@ -298,7 +349,7 @@ def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 25.0, 40.0)
     Examples
     --------
     >>> best = paradox_report()  # doctest: +ELLIPSIS
-    tips  5 cm apart: highest SaO₂ ...% at ... L/min (...% of the cardiac output); at the top flow ...%
+    tips  5 cm apart: highest SaO₂ ...% at ... L/min (...% of the cardiac output); at ... L/min ...%; ...
     ...
     """
     p = _patients._checked(patient)
@@ -309,8 +360,12 @@ def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 25.0, 40.0)
         r = paradox_states(p, flows, d)
         i = int(np.argmax(r.sao2))
         best[float(d)] = float(flows[i])
+        at_co = int(np.argmin(np.abs(flows - co)))
+        limited = np.flatnonzero(np.asarray(r.supply_limited, bool))
         print(f"tips {d:2.0f} cm apart: highest SaO₂ {float(r.sao2[i]):.0%} at {flows[i]:.3g} L/min "
-              f"({flows[i] / co:.0%} of the cardiac output); at the top flow {float(r.sao2[-1]):.0%}")
+              f"({flows[i] / co:.0%} of the cardiac output); at {flows[at_co]:.3g} L/min {float(r.sao2[at_co]):.0%}; "
+              f"at the top flow {float(r.sao2[-1]):.0%}"
+              + (f"; O₂ uptake limited by delivery from {flows[limited[0]]:.3g} L/min" if limited.size else ""))
     return best
 
 
@@ -337,6 +392,11 @@ def paradox_explorer(patient=_patients.ADULT) -> Explorer:
     flows = specs["pump_flow_l_min"].grid()
     distances = specs["cannula_distance_cm"].grid()
     states = [paradox_states(p, flows, d) for d in distances]
+    half_step = 0.5 * (flows[1] - flows[0])
+    limited_from = []  # first flow of the supply-limited range (half a step before it), per distance
+    for r in states:
+        k = np.flatnonzero(np.asarray(r.supply_limited, bool))
+        limited_from.append(float(flows[k[0]] - half_step) if k.size else float(flows[-1]))
     artists = weakref.WeakKeyDictionary()
 
     def numbers(i, j):
@@ -358,13 +418,18 @@ def paradox_explorer(patient=_patients.ADULT) -> Explorer:
         (a["pre"],) = ax1.plot([], [], color="0.45", lw=2.0, ls=(0, (4, 2)), label="pre-oxygenator SO₂")
         (a["sao2_pt"],) = ax1.plot([], [], "o", color="black", ms=8)
         (a["pre_pt"],) = ax1.plot([], [], "s", color="0.45", ms=7)
+        # Flows at which the O2 delivered falls below the consumption (the venous saturation at its floor):
+        # the SaO2 curve bends there, because the tissues can extract no more.
+        a["limited"] = ax1.add_patch(Rectangle((flows[-1], 0.0), 0.0, 1.05, facecolor="none", edgecolor="0.55",
+                                               hatch="///", lw=0.0, zorder=0,
+                                               label="O₂ uptake limited by delivery"))
         ax1.set_ylim(0.0, 1.05)
         ax1.set_xlim(flows[0], flows[-1])
         ax1.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax1.set_xlabel("pump flow [L/min]")
         ax1.set_ylabel("saturation")
         ax1.axvline(co, color="0.7", lw=1.0, zorder=0)
-        ax1.text(co, 0.03, " cardiac output", fontsize=8, color="0.35", ha="left", va="bottom")
+        ax1.text(co, 1.03, " cardiac output", fontsize=8, color="0.35", ha="left", va="top")
         ax1.legend(loc="lower right", fontsize=8.5, bbox_to_anchor=(1.0, 0.08))
         ax1.set_title("saturations", fontsize=10)
         (a["eff"],) = ax2.plot([], [], color="black", lw=2.2, label="effective flow (1 − R) × pump flow")
@@ -382,6 +447,8 @@ def paradox_explorer(patient=_patients.ADULT) -> Explorer:
     def update(fig, pump_flow_l_min, cannula_distance_cm):
         i, j = indices(pump_flow_l_min, cannula_distance_cm)
         a, r = artists[fig], states[j]
+        a["limited"].set_x(limited_from[j])
+        a["limited"].set_width(flows[-1] - limited_from[j])
         a["sao2"].set_data(flows, r.sao2)
         a["pre"].set_data(flows, r.pre_oxygenator.so2)
         a["sao2_pt"].set_data([flows[i]], [r.sao2[i]])
