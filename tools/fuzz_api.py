@@ -73,6 +73,13 @@ def _patients():
     return patients
 
 
+def _case():
+    """A lesson-09 troubleshooting case (its own module, loaded when a parameter needs it)."""
+    from ecmolib.views import cases
+
+    return cases.CASES["recirculation"]
+
+
 def baseline_value(name, default):
     """A valid value for a parameter, from its name (units in names) or its default."""
     from ecmolib import blood, circuit, oxygenator, patients, widgets
@@ -89,7 +96,7 @@ def baseline_value(name, default):
         "text": "PaO2", "label": "flow", "units": "L/min", "name": "x", "strategy": "ecpr",
         "population": "adult", "mode": "vv", "kind": "drainage", "cannulation": "femoral",
         "numbers": {"flow [L/min]": 2.0}, "rpm": 3000.0, "french": 23.0, "weight_kg": 70.0,
-        "source": "a published interval",
+        "source": "a published interval", "case": _case(),
         "point": circuit.operating_point(circuit.ADULT_VA, 3500.0, venous_pressure_mmhg=10.0,
                                          arterial_pressure_mmhg=70.0),
     }
@@ -160,6 +167,10 @@ OVERRIDES = {
     "views.vv_ecmo.recirculation_table": None, "views.vv_ecmo.haemoglobin_table": None,
     "views.va_ecmo.zone_words": None, "views.vv_vs_va.criteria": None, "views.vv_vs_va.working_flows": None,
     "views.vv_vs_va.recommended_mode": None, "views.vv_vs_va.report": None,
+    "views.troubleshooting.tile_text": {"key": "sao2", "value": 0.9},
+    # A case is data with functions in it (and its settings a full mapping): driven by their own tests.
+    "views.cases.Case": None, "views.cases.evaluate_vv": None, "views.cases.evaluate_va": None,
+    "views.cases.Action": {"key": "a", "text": "lower the flow"},
     "ecpr.simulate_time_to_flow": {"seed": 1},
     "vv.recirculation_fraction": {"pre_so2": 0.75, "post_so2": 1.0, "venous_so2": 0.65},
     "widgets.SliderSpec": {"low": 0.0, "high": 5.0, "value": 2.0, "step": 0.5},

@@ -41,7 +41,8 @@ from ecmolib import patients as _patients
 from ecmolib.views.va_ecmo import heart_settings
 from ecmolib.views.vv_ecmo import HYPERDYNAMIC_OUTPUT_FACTOR
 
-__all__ = ["Action", "Case", "MODES", "MONITOR_KEYS", "defaults", "settings", "evaluate_vv", "evaluate_va",
+__all__ = ["Action", "Case", "MODES", "MONITOR_KEYS", "checked_case", "defaults", "settings", "evaluate_vv",
+           "evaluate_va",
            "monitor", "trace", "outcomes", "CASES", "CORE"]
 
 MODES = ("vv", "va")
@@ -160,6 +161,14 @@ class Action:
     set: Mapping = dataclasses.field(default_factory=dict)
     scale: Mapping = dataclasses.field(default_factory=dict)
 
+    def __post_init__(self):
+        _text("key", self.key)
+        _text("text", self.text)
+        for name in ("set", "scale"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise ValueError(f"action {self.key!r}: {name} must be a mapping of setting names to values; "
+                                 f"got {type(getattr(self, name)).__name__}")
+
     def apply(self, settings: dict, patient=None) -> dict:
         """The settings after this action (a new dict); ``patient`` for :func:`per_patient` values."""
         unknown = (set(self.set) | set(self.scale)) - set(settings)
@@ -241,7 +250,15 @@ class Case:
     earlier: Optional[Action] = None
 
     def __post_init__(self):
+        for name in ("key", "title", "story", "cause", "action", "hint", "question"):
+            _text(name, getattr(self, name), empty=name == "hint")
         _v.choice("mode", self.mode, MODES)
+        if not callable(self.baseline):
+            raise ValueError(f"case {self.key!r}: baseline must be a function of the patient returning settings; "
+                             f"got {type(self.baseline).__name__}")
+        if not isinstance(self.causes, Mapping) or not all(isinstance(a, Action) for a in self.actions):
+            raise ValueError(f"case {self.key!r}: causes must be a mapping of letters to text and actions a "
+                             f"tuple of Action")
         if self.cause not in self.causes:
             raise ValueError(f"case {self.key!r}: cause must be one of {sorted(self.causes)}; got {self.cause!r}")
         keys = [a.key for a in self.actions]
@@ -269,8 +286,24 @@ class Case:
         return {a.key: a.text for a in self.actions}
 
 
+def _text(name, value, *, empty=False):
+    """``value`` if it is text (non-empty unless ``empty``), else a ValueError naming ``name``."""
+    if not isinstance(value, str) or not (empty or value.strip()):
+        raise ValueError(f"{name} must be {'' if empty else 'non-empty '}text; got {value!r}")
+    return value
+
+
+def checked_case(case) -> "Case":
+    """``case`` if it is a :class:`Case`, else a ValueError saying what was given."""
+    if not isinstance(case, Case):
+        raise ValueError(f"case must be a cases.Case (for example cases.CASES['recirculation']); "
+                         f"got {type(case).__name__}")
+    return case
+
+
 def settings(case, patient, action=None) -> dict:
     """Full settings of a case for a patient: defaults, the case's baseline, then an action (a key or None)."""
+    case = checked_case(case)
     p = _patients._checked(patient)
     base = defaults(case.mode, p)
     changed = case.baseline(p)
@@ -283,7 +316,26 @@ def settings(case, patient, action=None) -> dict:
 
 
 def _frozen(s):
-    return tuple(sorted(s.items()))
+    """Settings as a hashable key for the cached evaluations (a ValueError for a value that cannot be one)."""
+    try:
+        key = tuple(sorted(s.items()))
+        hash(key)
+    except TypeError:
+        bad = [k for k, v in s.items() if not isinstance(v, (int, float, str, type(None)))]
+        raise ValueError(f"settings must be numbers, text or None; got {bad} of another kind") from None
+    return key
+
+
+def _checked_settings(mode, patient, settings_):
+    """``settings_`` if it holds exactly the keys of :func:`defaults` for ``mode``, else a ValueError."""
+    if not isinstance(settings_, Mapping):
+        raise ValueError(f"settings_ must be a mapping of setting names to values (see cases.defaults); "
+                         f"got {type(settings_).__name__}")
+    expected = set(defaults(mode, patient))
+    if set(settings_) != expected:
+        raise ValueError(f"settings_ for {mode!r} must have the keys of cases.defaults({mode!r}, patient); "
+                         f"missing {sorted(expected - set(settings_))}, unknown {sorted(set(settings_) - expected)}")
+    return settings_
 
 
 def _oxygenator_for(patient, mode, s):
@@ -349,7 +401,7 @@ def evaluate_vv(patient, settings_: dict) -> dict:
     (4.2, 0.0)
     """
     p = _patients._checked(patient)
-    return dict(_vv(p, _frozen(settings_)))
+    return dict(_vv(p, _frozen(_checked_settings("vv", p, settings_))))
 
 
 @functools.lru_cache(maxsize=128)
@@ -407,7 +459,7 @@ def evaluate_va(patient, settings_: dict) -> dict:
         around the drainage cannula, so the flow falls short of the set one).
     """
     p = _patients._checked(patient)
-    return dict(_va(p, _frozen(settings_))[0])
+    return dict(_va(p, _frozen(_checked_settings("va", p, settings_)))[0])
 
 
 def monitor(case, patient, action=None) -> dict:
@@ -424,12 +476,12 @@ def monitor(case, patient, action=None) -> dict:
     True
     """
     s = settings(case, patient, action)
-    return (evaluate_vv if case.mode == "vv" else evaluate_va)(patient, s)
+    return (evaluate_vv if checked_case(case).mode == "vv" else evaluate_va)(patient, s)
 
 
 def trace(case, patient, action=None):
     """The beat-by-beat trace of a VA case (None for a VV case), as :func:`monitor` ran it."""
-    if case.mode != "va":
+    if checked_case(case).mode != "va":
         return None
     p = _patients._checked(patient)
     return _va(p, _frozen(settings(case, p, action)))[1]

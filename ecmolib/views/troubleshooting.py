@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from ecmolib import _validation as _v
 from ecmolib import patients as _patients
 from ecmolib import selfcheck, vv, widgets
 from ecmolib.views import cases as _cases
@@ -84,8 +85,10 @@ def tile_text(key, value) -> str:
     >>> tile_text("sao2", 0.874), tile_text("ecmo_flow_l_min", 0.35), tile_text("drainage_pressure_mmhg", -89.7)
     ('87', '0.35', '−90')
     """
+    if key not in TILES:
+        raise ValueError(f"key must be a monitor value, one of {sorted(TILES)}; got {key!r}")
     _, units = TILES[key]
-    v = float(value)
+    v = _v.scalar(key, value, units or "1")
     if units.startswith("%"):
         text = f"{100.0 * v:.0f}"
     elif units == "L/min":
@@ -225,6 +228,7 @@ def _traces(case, patient, action):
 
 def present(case, patient=_patients.ADULT) -> dict:
     """Print the case's story, show its monitor and list the causes and actions; return the monitor values."""
+    case = _cases.checked_case(case)
     before = _cases.monitor(case, patient)
     print(textwrap.fill(case.story, 110))
     if case.earlier is not None:
@@ -272,6 +276,7 @@ def choose(case, patient=_patients.ADULT, *, cause=None, action=None):
     dict or None
         The monitor values after the chosen action (None without a valid action).
     """
+    case = _cases.checked_case(case)
     selfcheck.choice(cause, correct=case.cause, options=dict(case.causes), hint=case.hint)
     key = _key(action, case.options)
     if key in case.also_right:
@@ -302,6 +307,7 @@ def _line(case, values) -> str:
 
 def report(case, patient=_patients.ADULT) -> dict:
     """Print the values to watch before and after every action (the right one marked); return them all."""
+    case = _cases.checked_case(case)
     found = _cases.outcomes(case, patient)
     print(f"{'before':<16s}{_line(case, found['before'])}")
     for a in case.actions:
@@ -325,6 +331,15 @@ def paradox_states(patient=_patients.ADULT, flows_l_min=None, cannula_distance_c
     from a reference of 0.5) with the flow set directly (no circuit:
     the pump is assumed to deliver it).
 
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+    flows_l_min : array_like, optional
+        Pump flows [L/min]; default 0.3 to 1.3 times the case's cardiac
+        output in 21 steps (within the oxygenator's range).
+    cannula_distance_cm : float
+        Tip-to-tip distance [cm], as for :class:`ecmolib.vv.FlowDependentRecirculation`.
+
     Returns
     -------
     ecmolib.vv.VVSteadyState
@@ -332,7 +347,11 @@ def paradox_states(patient=_patients.ADULT, flows_l_min=None, cannula_distance_c
     """
     p = _patients._checked(patient)
     s = _cases.settings(_cases.CASES["recirculation"], p)
-    q = np.asarray(flows_l_min, float)
+    if flows_l_min is None:
+        co = float(s["cardiac_output_l_min"])
+        top = min(1.3 * co, 1.5 * _cases._oxygenator_for(p, "vv", s).max_blood_flow_l_min)
+        flows_l_min = np.linspace(0.3 * co, top, 21)
+    q = _v.checked("flows_l_min", flows_l_min, "L/min", low=0.0, low_inclusive=False)
     rec = vv.FlowDependentRecirculation(reference_recirculation=s["reference_recirculation"],
                                         cannula_distance_cm=cannula_distance_cm)
     ox = _cases._oxygenator_for(p, "vv", s)
