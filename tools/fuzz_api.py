@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib
 import io
 import inspect
@@ -80,6 +81,17 @@ def _case():
     return cases.CASES["recirculation"]
 
 
+@functools.cache
+def _lazy_object(name):
+    """Objects a view builds from the models (a lesson's table, a VA state), made once when first needed."""
+    from ecmolib import patients
+    from ecmolib.views import va_ecmo, vv_vs_va
+
+    if name == "table":
+        return vv_vs_va.comparison_table(patients.ADULT)
+    return va_ecmo.scenario_state(patients.ADULT)  # "r"
+
+
 def baseline_value(name, default):
     """A valid value for a parameter, from its name (units in names) or its default."""
     from ecmolib import blood, circuit, oxygenator, patients, widgets
@@ -96,12 +108,14 @@ def baseline_value(name, default):
         "text": "PaO2", "label": "flow", "units": "L/min", "name": "x", "strategy": "ecpr",
         "population": "adult", "mode": "vv", "kind": "drainage", "cannulation": "femoral",
         "numbers": {"flow [L/min]": 2.0}, "rpm": 3000.0, "french": 23.0, "weight_kg": 70.0,
-        "source": "a published interval", "case": _case(),
+        "source": "a published interval", "case": _case(), "failure": "lungs", "i_flow": 0,
         "point": circuit.operating_point(circuit.ADULT_VA, 3500.0, venous_pressure_mmhg=10.0,
                                          arterial_pressure_mmhg=70.0),
     }
     if n in objects:
         return objects[n]
+    if n in ("table", "r"):
+        return _lazy_object(n)
     rules = (
         ("so2", 0.7), ("fio2", 0.5), ("fdo2", 0.8), ("fraction", 0.3), ("recirculation", 0.2),
         ("ph", 7.4), ("hb_g_dl", 12.0), ("p50_mmhg", 26.8), ("pco2_mmhg", 40.0), ("po2_mmhg", 80.0),
@@ -154,6 +168,20 @@ def signature_args(fn):
     return args, kwargs
 
 
+class _Later:
+    """An override made when first used (it needs the models)."""
+
+    def __init__(self, make):
+        self.make = make
+
+
+def _case_defaults(mode):
+    from ecmolib import patients
+    from ecmolib.views import cases
+
+    return cases.defaults(mode, patients.ADULT)
+
+
 # Arguments that cannot be derived from names alone.
 OVERRIDES = {
     "hemodynamics.simulate": {"duration_s": 0.5},
@@ -165,11 +193,9 @@ OVERRIDES = {
     # Need a model state or a scenario dict; driven by tests/test_views_*.py.
     "views.oxygen_in_blood.budget_numbers": None, "views.vv_ecmo.readout": None,
     "views.vv_ecmo.recirculation_table": None, "views.vv_ecmo.haemoglobin_table": None,
-    "views.va_ecmo.zone_words": None, "views.vv_vs_va.criteria": None, "views.vv_vs_va.working_flows": None,
-    "views.vv_vs_va.recommended_mode": None, "views.vv_vs_va.report": None,
     "views.troubleshooting.tile_text": {"key": "sao2", "value": 0.9},
-    # A case is data with functions in it (and its settings a full mapping): driven by their own tests.
-    "views.cases.Case": None, "views.cases.evaluate_vv": None, "views.cases.evaluate_va": None,
+    "views.cases.evaluate_vv": {"settings_": _Later(lambda: _case_defaults("vv"))},
+    "views.cases.evaluate_va": {"settings_": _Later(lambda: _case_defaults("va"))},
     "views.cases.Action": {"key": "a", "text": "lower the flow"},
     "ecpr.simulate_time_to_flow": {"seed": 1},
     "vv.recirculation_fraction": {"pre_so2": 0.75, "post_so2": 1.0, "venous_so2": 0.65},
@@ -198,6 +224,7 @@ def _records():
         "hemodynamics.CirculationState": lambda: hemodynamics.simulate(patients.ADULT, 0.2).final_state,
         "ecpr.TimelineDistribution": lambda: inspect.signature(ecpr.simulate_time_to_flow)
         .parameters["distribution"].default,
+        "views.cases.Case": _case,
     }
 
 
@@ -221,6 +248,7 @@ def build_call(qualname, fn):
         return None
     args, kwargs = base
     for k, v in (OVERRIDES.get(qualname) or {}).items():
+        v = v.make() if isinstance(v, _Later) else v
         if any(k == a for a, _ in args):
             args = [(a, v if a == k else w) for a, w in args]
         else:

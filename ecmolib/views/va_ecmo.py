@@ -346,7 +346,11 @@ def report(label, patient=_patients.ADULT, **settings) -> va.VASteadyState:
 
 def zone_words(r) -> str:
     """Where the mixing zone of a scalar VA state lies, in words ("arch", "descending thoracic aorta", ...)."""
-    return _ZONE_WORDS[str(r.mixing_zone)]
+    zone = getattr(r, "mixing_zone", None)
+    if not isinstance(zone, (str, np.str_)) or str(zone) not in _ZONE_WORDS:
+        raise ValueError(f"r must be one VA steady state (ecmolib.va.steady_state with scalar settings); "
+                         f"got {type(r).__name__}")
+    return _ZONE_WORDS[str(zone)]
 
 
 _ZONE_WORDS = {

@@ -499,6 +499,21 @@ def pulse_pressure_min_mmhg(patient=_patients.ADULT) -> float:
     return ADULT_PULSE_PRESSURE_MIN_MMHG * float(hemodynamics.pressure_scale(_patients._checked(patient)))
 
 
+def _checked_table(table) -> ComparisonTable:
+    if not isinstance(table, ComparisonTable):
+        raise ValueError(f"table must be a ComparisonTable (from comparison_table); got {type(table).__name__}")
+    return table
+
+
+def _flow_index(table, i_flow) -> int:
+    """``i_flow`` as an index of the table's flows, or a ValueError naming it and the valid range."""
+    n = len(table.flows_l_min)
+    if isinstance(i_flow, bool) or not isinstance(i_flow, (int, np.integer)) or not 0 <= i_flow < n:
+        raise ValueError(f"i_flow must be an index of the table's {n} flows, an integer in [0, {n - 1}]; "
+                         f"got {i_flow!r}")
+    return int(i_flow)
+
+
 def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
     """The lesson's four criteria for one mode, failure and flow index.
 
@@ -514,9 +529,9 @@ def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
         pressure is at least :attr:`ComparisonTable.pulse_pressure_min_mmhg`
         (no LV stasis).
     """
-    r = table.mode(mode)
+    r = _checked_table(table).mode(mode)
     i = FAILURES.index(_v.choice("failure", failure, FAILURES))
-    j = int(i_flow)
+    j = _flow_index(table, i_flow)
     return {"delivery": not bool(r.supply_limited[i, j]),
             "pressure": bool(r.map_mmhg[i, j] >= table.map_target_mmhg),
             "upper_body": bool(r.upper_body_so2[i, j] >= UPPER_BODY_SO2_TARGET),
@@ -526,6 +541,10 @@ def criteria(table: ComparisonTable, mode, failure, i_flow) -> dict:
 
 def working_flows(table: ComparisonTable, mode, failure, needed=("delivery", "pressure", "upper_body", "ejects")):
     """The set flows [L/min] of the table at which ``mode`` meets every criterion in ``needed``."""
+    _checked_table(table)
+    if isinstance(needed, str) or not set(needed) <= {"delivery", "pressure", "upper_body", "ejects"}:
+        raise ValueError(f"needed must be a collection of 'delivery', 'pressure', 'upper_body', 'ejects'; "
+                         f"got {needed!r}")
     return [float(q) for j, q in enumerate(table.flows_l_min)
             if all(criteria(table, mode, failure, j)[k] for k in needed)]
 
@@ -563,13 +582,14 @@ def report(table: ComparisonTable, i_flow, *, failures=FAILURES, modes=("vv", "v
     modes : sequence of str
         ``"vv"``, ``"va"`` or ``"none"``.
     """
+    j_flow = _flow_index(_checked_table(table), i_flow)
     print(f"{'failure':<16s}{'mode':<5s}{'upper/lower SO2':>16s}{'DO2':>6s}{'VO2/demand':>12s}"
           f"{'MAP':>5s}{'LVEDP':>6s}{'heart':>6s}{'ECMO':>6s}  [mL/min, mmHg, L/min]")
     for f in failures:
         i = FAILURES.index(_v.choice("failure", f, FAILURES))
         for m in modes:
             r = table.mode(m)
-            j = 0 if m == "none" else int(i_flow)
+            j = 0 if m == "none" else j_flow
             upper, lower = r.upper_body_so2[i, j], r.region_so2["lower_body"][i, j]
             print(f"{FAILURE_LABELS[f]:<16s}{m.upper() if m != 'none' else '-':<5s}"
                   f"{upper:>9.0%} /{lower:>4.0%}{r.do2_ml_min[i, j]:6.0f}"
