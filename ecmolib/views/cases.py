@@ -55,8 +55,6 @@ HB_G_DL = 12.0
 VENOUS_PRESSURE_MMHG = 10.0
 #: Right-atrial pressure the VV return cannula pumps into [mmHg] (an assumption).
 RIGHT_ATRIAL_PRESSURE_MMHG = 8.0
-#: Mean arterial pressure assumed when the VA pump speed is chosen [mmHg] (as lesson 03).
-VA_ARTERIAL_PRESSURE_MMHG = 70.0
 # Simulated time per VA state [s], after the periodic steady state (as lesson 05's lv_loading).
 _VA_RUN_S = 3.0
 # Smallest ECMO flow handed to the VA steady state [L/min] (a stopped or clamped circuit).
@@ -648,13 +646,6 @@ LV_DISTENSION = Case(
     action="b", watch=("pulse_pressure_mmhg", "lv_edp_mmhg", "mean_pulmonary_venous_pressure_mmhg",
                        "aortic_valve_open_fraction"),
     hint="A flat trace on VA: does the aortic valve still open? Where does the blood reaching the left heart go?")
-
-
-def _va_speed_rpm(patient):
-    """Pump speed [rev/min] that gives the typical VA flow at the default pressures."""
-    return _circuit.speed_for_target_flow_rpm(_circuit.for_patient(patient, "va"), patient,
-                                              venous_pressure_mmhg=VENOUS_PRESSURE_MMHG,
-                                              arterial_pressure_mmhg=VA_ARTERIAL_PRESSURE_MMHG)
 
 
 PUMP_STOP = Case(

@@ -31,7 +31,6 @@ move only indexes arrays and moves artists.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import weakref
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ecmolib import blood, circuit as _circuit, outcomes, patients as _patients, plotting, thermal, tissues, va
 from ecmolib import _validation as _v
-from ecmolib.widgets import Explorer, SliderSpec, live_artists, nice_step
+from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
     "BLOOD_PRIME_HB_G_DL",

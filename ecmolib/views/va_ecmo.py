@@ -504,22 +504,7 @@ def draw_aorta(ax, r: va.VASteadyState, *, index=(), title=None, colorbar=True, 
     a["cannula"] = ax.add_patch(mpl.patches.FancyArrow(
         *start, end[0] - start[0], end[1] - start[1], width=0.14, head_width=0.42, head_length=0.4,
         length_includes_head=True, linewidth=0, zorder=5))
-    # Labels: what each colour is, in numbers.
-    kw = {"fontsize": fontsize, "zorder": 6}
-    a["coronary_text"] = ax.text(_ASC_X - 0.75, _Y_VALVE + 0.25, "", ha="right", va="center", **kw)
-    a["lv_text"] = ax.text(_ASC_X - 0.6, _Y_VALVE - 0.8, "", ha="right", va="center", **kw)
-    a["right_arm_text"] = ax.text(2.1, 9.25, "", ha="right", va="bottom", **kw)
-    a["brain_text"] = ax.text(4.1, 9.7, "", ha="center", va="bottom", **kw)
-    a["left_arm_text"] = ax.text(6.2, 9.25, "", ha="left", va="bottom", **kw)
-    a["lower_body_text"] = ax.text(6.65, 2.85, "", ha="left", va="center", **kw)
-    if r.cannulation == "femoral":
-        a["ecmo_text"] = ax.text(2.9, 0.55, "", ha="right", va="center", **kw)
-    else:
-        a["ecmo_text"] = ax.text(0.1, 7.3, "", ha="left", va="top", **kw)
-    # The mixing zone: a bar across the aorta and its label in the right margin.
-    (a["zone_bar"],) = ax.plot([], [], color="black", lw=2.5, solid_capstyle="butt", zorder=7)
-    (a["zone_pointer"],) = ax.plot([], [], color="black", lw=1.1, zorder=7)
-    a["zone_text"] = ax.text(7.25, 6.0, "", ha="left", va="center", fontsize=8.5, fontweight="bold", zorder=7)
+    a.update(_aorta_labels(ax, r.cannulation, fontsize))
     if title:
         ax.set_title(title, fontsize=10)
     if colorbar:  # inside the axes, bottom right, clear of the drawing
@@ -530,6 +515,26 @@ def draw_aorta(ax, r: va.VASteadyState, *, index=(), title=None, colorbar=True, 
         cax.set_title("SO₂", fontsize=8)
         cax.tick_params(labelsize=7.5)
     update_aorta(a, r, index=index)
+    return a
+
+
+def _aorta_labels(ax, cannulation, fontsize):
+    """The texts of :func:`draw_aorta` (what each colour is, in numbers) and the mixing zone's bar and label."""
+    kw = {"fontsize": fontsize, "zorder": 6}
+    a = {"coronary_text": ax.text(_ASC_X - 0.75, _Y_VALVE + 0.25, "", ha="right", va="center", **kw),
+         "lv_text": ax.text(_ASC_X - 0.6, _Y_VALVE - 0.8, "", ha="right", va="center", **kw),
+         "right_arm_text": ax.text(2.1, 9.25, "", ha="right", va="bottom", **kw),
+         "brain_text": ax.text(4.1, 9.7, "", ha="center", va="bottom", **kw),
+         "left_arm_text": ax.text(6.2, 9.25, "", ha="left", va="bottom", **kw),
+         "lower_body_text": ax.text(6.65, 2.85, "", ha="left", va="center", **kw)}
+    if cannulation == "femoral":
+        a["ecmo_text"] = ax.text(2.9, 0.55, "", ha="right", va="center", **kw)
+    else:
+        a["ecmo_text"] = ax.text(0.1, 7.3, "", ha="left", va="top", **kw)
+    # The mixing zone: a bar across the aorta and its label in the right margin.
+    (a["zone_bar"],) = ax.plot([], [], color="black", lw=2.5, solid_capstyle="butt", zorder=7)
+    (a["zone_pointer"],) = ax.plot([], [], color="black", lw=1.1, zorder=7)
+    a["zone_text"] = ax.text(7.25, 6.0, "", ha="left", va="center", fontsize=8.5, fontweight="bold", zorder=7)
     return a
 
 
@@ -666,7 +671,7 @@ def harlequin_explorer(patient=_patients.ADULT, **scenario) -> Explorer:
                 specs["shunt_fraction"].index(shunt_fraction, name="shunt_fraction"))
 
     def numbers(i, j, k):
-        return _numbers(_pick(table, (i, j, k)))
+        return _numbers(_Picked(table, (i, j, k)))
 
     def draw(fig, ecmo_flow_l_min, heart_recovery, shunt_fraction):
         i, j, k = indices(ecmo_flow_l_min, heart_recovery, shunt_fraction)
@@ -702,9 +707,6 @@ class _Picked:
             return {k: np.asarray(v)[self._i] for k, v in value.items()}
         return np.asarray(value)[self._i]
 
-
-def _pick(r, index):
-    return _Picked(r, index)
 
 
 # --------------------------------------------------------------------------
