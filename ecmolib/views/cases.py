@@ -39,7 +39,7 @@ from ecmolib import hemodynamics, va, vv
 from ecmolib import oxygenator as _oxygenator
 from ecmolib import patients as _patients
 from ecmolib.views.va_ecmo import heart_settings
-from ecmolib.views.vv_ecmo import HYPERDYNAMIC_OUTPUT_FACTOR
+from ecmolib.views.vv_ecmo import HYPERDYNAMIC_OUTPUT_FACTOR, SCENARIO_HB_G_DL
 
 __all__ = ["Action", "Case", "MODES", "MONITOR_KEYS", "checked_case", "defaults", "settings", "evaluate_vv",
            "evaluate_va",
@@ -47,8 +47,9 @@ __all__ = ["Action", "Case", "MODES", "MONITOR_KEYS", "checked_case", "defaults"
 
 MODES = ("vv", "va")
 
-#: Haemoglobin of every case [g/dL]: 12, as in lessons 04 and 05 (an assumption).
-HB_G_DL = 12.0
+#: Haemoglobin of every case [g/dL]: the lessons' scenario Hb, defined and
+#: sourced in lesson 04 (:data:`ecmolib.views.vv_ecmo.SCENARIO_HB_G_DL`, 12).
+HB_G_DL = SCENARIO_HB_G_DL
 #: Filling pressure of the veins the drainage cannula draws from [mmHg]
 #: (:func:`ecmolib.circuit.operating_point`'s ``venous_pressure_mmhg``):
 #: 10, as in lesson 03 (an assumption of a volume-resuscitated patient).

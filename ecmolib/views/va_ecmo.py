@@ -48,6 +48,7 @@ from ecmolib import circuit as _circuit
 from ecmolib import hemodynamics, plotting, va, widgets
 from ecmolib import oxygenator as _oxygenator
 from ecmolib import patients as _patients
+from ecmolib.views import vv_ecmo as _vv_ecmo
 from ecmolib.views._readout import flow_text
 from ecmolib.widgets import Explorer, SliderSpec
 
@@ -77,9 +78,9 @@ __all__ = [
     "EXPLORERS",
 ]
 
-#: Haemoglobin of the scenario [g/dL]: 12, as in lesson 04
-#: (:data:`ecmolib.views.vv_ecmo.SCENARIO_HB_G_DL`; an assumption).
-SCENARIO_HB_G_DL = 12.0
+#: Haemoglobin of the scenario [g/dL]: lesson 04's, defined and sourced
+#: there (:data:`ecmolib.views.vv_ecmo.SCENARIO_HB_G_DL`, 12).
+SCENARIO_HB_G_DL = _vv_ecmo.SCENARIO_HB_G_DL
 
 #: The heart of the lesson at ``heart_recovery`` 0: the named condition
 #: ``hemodynamics.CONDITIONS["cardiogenic_shock"]`` (acute biventricular

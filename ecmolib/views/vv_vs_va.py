@@ -50,6 +50,7 @@ from matplotlib.ticker import PercentFormatter
 from ecmolib import hemodynamics, lungs, plotting, va, vv, widgets
 from ecmolib import _validation as _v
 from ecmolib import patients as _patients
+from ecmolib.views import vv_ecmo as _vv_ecmo
 from ecmolib.widgets import Explorer, SliderSpec
 
 __all__ = [
@@ -104,10 +105,9 @@ HEALTHY_SHUNT_FRACTION = lungs.NORMAL_SHUNT_FRACTION
 FAILING_HEART = "cardiogenic_shock"
 _HEALTHY_HEART = "healthy"
 
-#: Haemoglobin of the scenario [g/dL]: 12 for every patient, as in lesson 04
-#: (ASSUMPTION: between the adult reference of 14 g/dL and common
-#: transfusion thresholds; the Hb of the ISO 7199 oxygenator test blood).
-SCENARIO_HB_G_DL = 12.0
+#: Haemoglobin of the scenario [g/dL]: lesson 04's for every patient,
+#: defined and sourced there (:data:`ecmolib.views.vv_ecmo.SCENARIO_HB_G_DL`, 12).
+SCENARIO_HB_G_DL = _vv_ecmo.SCENARIO_HB_G_DL
 
 #: Default ECMO flow as a fraction of the patient's typical full VA flow
 #: (:func:`ecmolib.patients.target_ecmo_flow_l_min`): 0.75. ASSUMPTION of
