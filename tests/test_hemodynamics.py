@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import brentq
 
 from ecmolib import circuit, hemodynamics, patients
 from ecmolib.hemodynamics import (
@@ -318,27 +319,59 @@ def test_va_flow_in_porcine_cardiogenic_shock_against_ostadal_2015():
     assert high["ecmo_drainage_limited_fraction"] == 0.0
 
 
-_HALA_PIG = dict(lv_contractility=0.244, lv_dilation_ml_per_kg=2.0, venoconstriction_fraction=-0.218,
-                 systemic_resistance_factor=0.34)
+# Hala's pigs at minimal flow: five settings fitted by this library to five
+# published baseline values (output 2.9 L/min, LV EDV 189 and ESV 139 mL,
+# EDP 7 and peak pressure 49 mmHg). The heart rate follows from them:
+# output / stroke volume = 2900 / (189 - 139) = 58/min.
+_HALA_PIG = dict(lv_contractility=0.2952, lv_dilation_ml_per_kg=1.966, venoconstriction_fraction=-0.1911,
+                 systemic_resistance_factor=0.2878, heart_rate_factor=0.7419)
+_HALA_PUBLISHED = {"lv_edp_mmhg": (7.0, 15.0), "lv_edv_ml": (189.0, 218.0), "lv_esv_ml": (139.0, 167.0),
+                   "lv_peak_pressure_mmhg": (49.0, 73.0), "lv_stroke_volume_ml": (50.0, 51.0)}
+
+
+def _hala_filling_held(pig, low):
+    """5 L/min with fluid titrated to hold the central venous pressure of minimal flow."""
+    def cvp_gap(added_ml):
+        tr = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=5.0, added_volume_ml=added_ml)
+        return tr.summary["mean_venous_pressure_mmhg"] - low["mean_venous_pressure_mmhg"]
+    added = brentq(cvp_gap, 0.0, 2000.0, xtol=1.0)
+    return added, simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=5.0, added_volume_ml=added).summary
 
 
 def test_va_flow_in_porcine_chronic_heart_failure_against_hala_2020():
-    """Hala et al. 2020 (doi:10.1186/s12967-020-02250-x), five pigs with
-    tachycardia-induced chronic heart failure, ECMO flow from minimal to
-    5 L/min: LV peak pressure 49 -> 73 mmHg, ESV 139 -> 167 mL, EDV 189 ->
-    218 mL, EDP 7 -> 15 mmHg. Baseline fitted at 1 L/min (output 2.9 L/min,
-    EDV, EDP, peak pressure). Peak pressure and ESV: direction and 25 %.
-    EDV and EDP: the model keeps them within 25 % of the baseline (it has
-    no Anrep effect and no fluid given during the run; see the note in
-    simulate), so only their bounds are checked, not the rise."""
+    """Hala et al. 2020 (doi:10.1186/s12967-020-02250-x), five 45 kg pigs
+    with tachycardia-induced chronic heart failure, ECMO flow from minimal
+    to 5 L/min: LV EDP 7 -> 15 mmHg, EDV 189 -> 218 mL, ESV 139 -> 167 mL,
+    peak pressure 49 -> 73 mmHg; ejection fraction unchanged, so stroke
+    volume too (50 -> 51 mL).
+
+    A stroke volume that does not fall while 4 L/min more is drained from
+    the right atrium means the animals' venous return rose with the ECMO
+    flow: their filling was kept up. In the model at constant volume it is
+    not: 5 L/min cannot even be drained (venous collapse part of every
+    beat), the stroke volume falls and the LV shrinks. How the authors kept
+    filling could not be read here (abstract only); we take the usual
+    practice, fluid titrated to hold the central venous pressure of minimal
+    flow. The four LV values at 5 L/min are then predictions: each must move
+    in the published direction and lie within 25 % of the published value
+    (their SDs are 11-30 % of the means)."""
     pig = patients.for_weight(45.0)
     low = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=1.0).summary
-    high = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=5.0).summary
-    assert low["lv_edv_ml"] == pytest.approx(189.0, abs=3.0)                 # fitted
-    for key, (before, after) in {"lv_peak_pressure_mmhg": (49.0, 73.0), "lv_esv_ml": (139.0, 167.0)}.items():
-        assert np.sign(high[key] - low[key]) == np.sign(after - before), key
+    for key, value in {"native_output_l_min": 2.9, "lv_edv_ml": 189.0, "lv_esv_ml": 139.0,
+                       "lv_edp_mmhg": 7.0, "lv_peak_pressure_mmhg": 49.0}.items():
+        assert low[key] == pytest.approx(value, rel=0.02), key                # fitted
+    constant_volume = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=5.0).summary
+    assert constant_volume["ecmo_drainage_limited_fraction"] > 0.1
+    assert constant_volume["lv_edv_ml"] < low["lv_edv_ml"]
+    assert constant_volume["lv_stroke_volume_ml"] < 0.75 * low["lv_stroke_volume_ml"]
+
+    added_ml, high = _hala_filling_held(pig, low)
+    assert 0.0 < added_ml < 0.4 * pig.blood_volume_ml
+    assert high["ecmo_drainage_limited_fraction"] == 0.0
+    for key, (before, after) in _HALA_PUBLISHED.items():
+        if key != "lv_stroke_volume_ml":
+            assert np.sign(high[key] - low[key]) == np.sign(after - before), key
         assert high[key] == pytest.approx(after, rel=0.25), key
-    assert high["lv_edv_ml"] == pytest.approx(189.0, rel=0.25)
 
 
 # ---------------------------------------------------------------------------
