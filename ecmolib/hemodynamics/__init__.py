@@ -519,12 +519,12 @@ def simulate(patient, duration_s, *, va_flow_l_min=0.0, lv_contractility=1.0, he
     shock and chronic heart failure against Ostadal et al. 2015 and Hala et
     al. 2020 (pigs; the rise of LV end-diastolic volume and pressure that
     Hala et al. report is reproduced when fluid holds the central venous
-    pressure as the flow goes up, 840 mL in the model of their 45 kg pigs; at
+    pressure as the flow goes up, 840 mL in a 45 kg pig of the model; at
     constant blood volume the extra drainage empties the right heart and
     the LV shrinks instead); arrest without compressions against Guyton's
-    mean circulatory filling pressure; CPR against human arterial pressures and
-    the 20-35 % of normal forward flow; the neonate against day-1 blood
-    pressure (Kent et al. 2007).
+    mean circulatory filling pressure; CPR against human arterial
+    pressures and the 20-35 % of normal forward flow; the neonate against
+    day-1 blood pressure (Kent et al. 2007).
 
     *CPR* has both mechanisms: the compression raises the pressure of every
     intrathoracic compartment (thoracic pump; the venous valves at the
