@@ -322,11 +322,13 @@ def test_va_flow_in_porcine_cardiogenic_shock_against_ostadal_2015():
 # Hala's pigs at minimal flow (taken as 1 L/min): five settings fitted by
 # this library to five published baseline values (output 2.9 L/min, LV
 # EDV 189 and ESV 139 mL, EDP 7 and peak pressure 49 mmHg). The heart rate
-# follows from them: output / stroke volume = 2900 / (189 - 139) = 58/min.
+# is inferred from the published means, output / (EDV - ESV) = 2900 / 50 =
+# 58/min (thermodilution over conductance-catheter volumes; the rate itself
+# is not in the abstract).
 _HALA_PIG = dict(lv_contractility=0.2952, lv_dilation_ml_per_kg=1.966, venoconstriction_fraction=-0.1911,
                  systemic_resistance_factor=0.2878, heart_rate_factor=0.7419)
 _HALA_PUBLISHED = {"lv_edp_mmhg": (7.0, 15.0), "lv_edv_ml": (189.0, 218.0), "lv_esv_ml": (139.0, 167.0),
-                   "lv_peak_pressure_mmhg": (49.0, 73.0), "lv_stroke_volume_ml": (50.0, 51.0)}
+                   "lv_peak_pressure_mmhg": (49.0, 73.0)}
 
 
 def _hala_filling_held(pig, low):
@@ -341,28 +343,37 @@ def _hala_filling_held(pig, low):
 def test_va_flow_in_porcine_chronic_heart_failure_against_hala_2020():
     """Hala et al. 2020 (doi:10.1186/s12967-020-02250-x), five pigs with
     tachycardia-induced chronic heart failure (45 kg taken, as in Ostadal
-    2015), ECMO flow from minimal to 5 L/min: LV EDP 7 -> 15 mmHg, EDV 189 -> 218 mL, ESV 139 -> 167 mL,
-    peak pressure 49 -> 73 mmHg; ejection fraction unchanged, so stroke
-    volume too (50 -> 51 mL).
+    2015), ECMO flow from minimal to 5 L/min: LV EDP 7 -> 15 mmHg, EDV
+    189 -> 218 mL, ESV 139 -> 167 mL, peak pressure 49 -> 73 mmHg; the
+    published means give a stroke volume (EDV - ESV) of 50 -> 51 mL.
 
-    A stroke volume that does not fall while 4 L/min more is drained from
-    the right atrium means the animals' venous return rose with the ECMO
-    flow: their filling was kept up. In the model at constant volume it is
-    not: 5 L/min cannot even be drained (venous collapse part of every
-    beat), the stroke volume falls and the LV shrinks. How the authors kept
-    filling could not be read here (abstract only); we take the usual
-    practice, fluid titrated to hold the central venous pressure of minimal
-    flow. The four LV values at 5 L/min are then predictions: each must move
-    in the published direction and lie within 25 % of the published value
-    (their SDs are 9-31 % of the means). The stroke volume must lie within
-    25 % too; its published change, 1 mL, has no direction to test."""
+    The stroke volume held while 4 L/min more was drained from the right
+    atrium, so the animals' venous return rose with the ECMO flow. At
+    constant blood volume the model cannot do that: its stroke volume falls
+    and its LV shrinks (asserted below). The test is therefore CONDITIONAL
+    on a volume rule, assumed because the abstract does not say how filling
+    was handled: fluid titrated to hold the central venous pressure of
+    minimal flow. Given that rule, the four LV values are compared: each
+    change must lie between half and one and a half times the published
+    change, each value within 25 % of the published one (the abstract's +/-
+    values, SD or SEM, are 9-31 % of the means), and the stroke volume must
+    hold within 15 %.
+
+    How much the result rests on the rule: with just enough fluid to stop
+    venous collapse (about 220 mL) the LV does not distend and this test
+    fails; it passes for about 725-1050 mL (the rule gives 841). The same
+    rule applied to Ostadal's acutely shocked pigs (1145 mL) would raise
+    their EDP from 18.6 to 35 mmHg, where they showed no change (at
+    constant volume the model gives 18.6 -> 16.6): the two studies' volume
+    handling differed, and the model cannot tell what it was. The model's
+    LV also gains less volume per mmHg than the pigs' (EDV +17.5 mL for
+    EDP +8.6 mmHg, against +29 for +8)."""
     pig = patients.for_weight(45.0)
     low = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=1.0).summary
     for key, value in {"native_output_l_min": 2.9, "lv_edv_ml": 189.0, "lv_esv_ml": 139.0,
                        "lv_edp_mmhg": 7.0, "lv_peak_pressure_mmhg": 49.0}.items():
         assert low[key] == pytest.approx(value, rel=0.02), key                # fitted
     constant_volume = simulate(pig, 3.0, **_HALA_PIG, va_flow_l_min=5.0).summary
-    assert constant_volume["ecmo_drainage_limited_fraction"] > 0.1
     assert constant_volume["lv_edv_ml"] < low["lv_edv_ml"]
     assert constant_volume["lv_stroke_volume_ml"] < 0.75 * low["lv_stroke_volume_ml"]
 
@@ -370,9 +381,9 @@ def test_va_flow_in_porcine_chronic_heart_failure_against_hala_2020():
     assert 0.0 < added_ml < 0.4 * pig.blood_volume_ml
     assert high["ecmo_drainage_limited_fraction"] == 0.0
     for key, (before, after) in _HALA_PUBLISHED.items():
-        if key != "lv_stroke_volume_ml":  # 50 -> 51 mL: no direction to test
-            assert np.sign(high[key] - low[key]) == np.sign(after - before), key
+        assert 0.5 <= (high[key] - low[key]) / (after - before) <= 1.5, key
         assert high[key] == pytest.approx(after, rel=0.25), key
+    assert high["lv_stroke_volume_ml"] == pytest.approx(low["lv_stroke_volume_ml"], rel=0.15)
 
 
 # ---------------------------------------------------------------------------

@@ -517,12 +517,13 @@ def simulate(patient, duration_s, *, va_flow_l_min=0.0, lv_contractility=1.0, he
     *Validation* (``tests/test_hemodynamics.py``): adult normals; the named
     :data:`CONDITIONS` against their cited targets; VA flow on cardiogenic
     shock and chronic heart failure against Ostadal et al. 2015 and Hala et
-    al. 2020 (pigs; the rise of LV end-diastolic volume and pressure that
-    Hala et al. report is reproduced when fluid holds the central venous
-    pressure as the flow goes up, 840 mL in a 45 kg pig of the model; at
-    constant blood volume the extra drainage empties the right heart and
-    the LV shrinks instead); arrest without compressions against Guyton's
-    mean circulatory filling pressure; CPR against human arterial
+    al. 2020 (pigs). Hala's rise of LV end-diastolic volume and pressure is
+    reproduced only on a stated condition: fluid holding the central venous
+    pressure as the flow goes up (841 mL in a 45 kg pig of the model; how
+    the animals' filling was handled is not known here). At constant blood
+    volume the extra drainage empties the right heart and the LV shrinks
+    instead, as in Ostadal's pigs. Also: arrest without compressions against
+    Guyton's mean circulatory filling pressure; CPR against human arterial
     pressures and the 20-35 % of normal forward flow; the neonate against
     day-1 blood pressure (Kent et al. 2007).
 
