@@ -186,7 +186,7 @@ _LEFT_VERTEBRAL = _BRAIN * (1.0 - _CAROTID_SHARE) / 2.0
 #:   Assessment of Radon in Drinking Water, National Academy Press 1999,
 #:   Table A-1, http://www.nap.edu/openbook.php?record_id=6287&page=239; the
 #:   same reference values as Williams & Leggett).
-#: * ``lower_limbs`` the remainder, 0.283 (legs, pelvis, trunk wall, skin,
+#: * ``lower_limbs`` the remainder, 0.233 (legs, pelvis, trunk wall, skin,
 #:   fat and bone not counted above).
 #:
 #: With the intercostal flow the descending thoracic aorta carries 7.5 %:
