@@ -229,8 +229,11 @@ class SliderSpec:
         if log_scale:
             down = math.floor(math.log10(value / low) / step + 1e-9)
             up = math.floor(math.log10(high / value) / step + 1e-9)
-            return cls(label, units, _significant(value * 10.0 ** (-down * step)),
-                       _significant(value * 10.0 ** (up * step)), value, step, ".3g" if fmt is None else fmt, True)
+            # An end that is the value itself stays exact: rounded, it could
+            # fall on the wrong side of the value.
+            lo = _significant(value * 10.0 ** (-down * step)) if down else value
+            hi = _significant(value * 10.0 ** (up * step)) if up else value
+            return cls(label, units, lo, hi, value, step, ".3g" if fmt is None else fmt, True)
         lo = value - step * math.floor((value - low) / step + 1e-9)
         hi = value + step * math.floor((high - value) / step + 1e-9)
         return cls(label, units, round(lo, 10), round(hi, 10), value, step,
@@ -252,7 +255,9 @@ class SliderSpec:
         >>> SliderSpec("FdO2", "", 0.21, 0.25, 0.21, 0.01).grid().tolist()
         [0.21, 0.22, 0.23, 0.24, 0.25]
         """
-        n = math.floor(self._span() / self.step + 1e-9)
+        # The ends are rounded (to 10 decimals, or 9 significant digits on a
+        # log scale, where the logarithm magnifies that error): allow it.
+        n = math.floor(self._span() / self.step + (1e-6 if self.log_scale else 1e-9))
         if self.log_scale:  # through value, each step the same factor (9 significant digits)
             k0 = round(math.log10(self.value / self.low) / self.step)
             return _significant(self.value * 10.0 ** (self.step * (np.arange(n + 1) - k0)))

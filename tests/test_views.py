@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -208,6 +210,21 @@ def test_slider_grid_index_and_anchored_specs():
     assert grid[spec.index(0.3, name="fdo2", units="fraction 0..1")] == 0.3  # 10 decimals, not 0.30000000000000004
     s = widgets.SliderSpec.anchored("VO2 demand", "mL/min", 21.0, 10.5, 42.0, widgets.nice_step(21.0))
     assert s.step == 0.5 and s.value in s.grid() and (s.low, s.high, s.fmt) == (10.5, 42.0, ".1f")
+
+
+@settings(max_examples=300, deadline=None)
+@given(low=st.floats(0.5, 10.0), ratio=st.floats(2.0, 100.0), where=st.floats(0.0, 1.0),
+       step=st.floats(0.005, 0.1))
+def test_log_slider_grid_runs_from_end_to_end(low, ratio, where, step):
+    # The ends of an anchored log slider are rounded to 9 significant
+    # digits; its grid must still reach both (it once stopped a step short
+    # of the top in about 4 specs of 10, e.g. lesson 07's weight slider for
+    # a 33.3 kg patient ended at 38.2 kg, not 40.0).
+    high = low * ratio
+    spec = widgets.SliderSpec.anchored("weight", "kg", low * ratio ** where, low, high, step, log_scale=True)
+    grid = spec.grid()
+    assert grid[0] == pytest.approx(spec.low, rel=1e-8) and grid[-1] == pytest.approx(spec.high, rel=1e-8)
+    assert grid[spec.index(spec.value, name="weight")] == pytest.approx(spec.value, rel=1e-8)
 
 
 @pytest.mark.parametrize("bad", [1.2, -0.1, float("nan"), "0.5", None])
