@@ -495,7 +495,7 @@ class OxygenBudget:
 
 def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=None,
                   pao2_mmhg=NORMAL_PAO2_MMHG, paco2_mmhg=NORMAL_PACO2_MMHG, vo2_demand_ml_min=None,
-                  max_extraction=MAX_O2_EXTRACTION) -> OxygenBudget:
+                  max_extraction=MAX_O2_EXTRACTION, p50_mmhg=None) -> OxygenBudget:
     r"""O2 delivery, consumption and the mixed venous blood that results.
 
     The arterial blood is a :class:`~ecmolib.blood.BloodGas` at the given
@@ -538,6 +538,9 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
         Largest whole-body extraction ratio; valid (0, 0.9]. Default
         :data:`MAX_O2_EXTRACTION` (0.7, an assumption between the critical
         and the maximal extraction ratios measured by Ronco et al. 1993).
+    p50_mmhg : float or array_like, optional
+        P50 of the patient's haemoglobin [mmHg] instead of the patient's
+        (e.g. fetal or adult Hb in the same body); valid [10, 50].
 
     Returns
     -------
@@ -596,9 +599,10 @@ def oxygen_budget(patient=patients.ADULT, *, hb_g_dl=None, cardiac_output_l_min=
                       low_inclusive=False)
     pao2 = _v.checked("pao2_mmhg", pao2_mmhg, "mmHg", low=0.0, high=1000.0, low_inclusive=False)
     paco2 = _v.checked("paco2_mmhg", paco2_mmhg, "mmHg", low=0.0, high=200.0, low_inclusive=False)
+    p50 = patient.p50_mmhg if p50_mmhg is None else _v.checked("p50_mmhg", p50_mmhg, "mmHg", low=10.0, high=50.0)
     _v.broadcast(cardiac_output_l_min=q, vo2_demand_ml_min=demand, pao2_mmhg=pao2, paco2_mmhg=paco2,
-                 hb_g_dl=hb)
-    arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=patient.p50_mmhg,
+                 hb_g_dl=hb, p50_mmhg=p50)
+    arterial = blood.BloodGas(po2_mmhg=pao2, pco2_mmhg=paco2, hb_g_dl=hb, p50_mmhg=p50,
                               temperature_c=patient.temperature_c)
     do2 = np.asarray(o2_delivery_ml_min(q, arterial.o2_content_ml_dl))
     vo2 = _supply_limited_vo2(demand, do2, e_max)

@@ -94,6 +94,19 @@ def test_the_neonatal_circuit_is_heated_for_a_reason(pair):
     assert neonate.return_temperature_drop_c > adult.return_temperature_drop_c
 
 
+def test_fetal_table_limits_consumption_when_the_blood_runs_short():
+    # An adult at PaO2 20 mmHg: the tissues cannot take the resting VO2 out
+    # of blood 27-32 % saturated; extraction stops at the cap and VO2 falls
+    # (tissues.oxygen_budget), still closing the Fick balance.
+    p = patients.ADULT
+    t = lesson.fetal_table(p, [blood.FETAL_P50_MMHG, 29.6], [20.0, 90.0])
+    assert np.all(t.extraction <= tissues.MAX_O2_EXTRACTION + 1e-9)
+    assert t.budget.supply_limited[1, 0] and float(t.budget.vo2_ml_min[1, 0]) < p.vo2_ml_min
+    assert not t.budget.supply_limited[:, 1].any()
+    fick = (t.cao2_ml_dl - t.cvo2_ml_dl) * 10 * p.cardiac_output_l_min
+    assert np.allclose(fick, t.budget.vo2_ml_min, rtol=1e-6)
+
+
 def test_fetal_haemoglobin_loads_more_and_unloads_at_a_lower_po2():
     p = patients.NEONATE
     t = lesson.fetal_table(p, [blood.FETAL_P50_MMHG, blood.P50_STANDARD_MMHG], [40.0, 90.0])

@@ -705,43 +705,66 @@ class FetalTable:
     ----------
     p50_mmhg, pao2_mmhg : numpy.ndarray
         The grids [mmHg].
-    sao2, cao2_ml_dl : numpy.ndarray
-        Arterial saturation and O2 content.
-    svo2, cvo2_ml_dl, pvo2_mmhg : numpy.ndarray
-        Venous blood after the tissues take the patient's VO2 from its
-        resting cardiac output (:func:`ecmolib.tissues.venous_blood`).
+    budget : ecmolib.tissues.OxygenBudget
+        The patient's O2 budget at each grid point
+        (:func:`ecmolib.tissues.oxygen_budget`: arterial and venous blood,
+        delivery, consumption, extraction).
     curves : numpy.ndarray
         Saturation along :data:`_CURVE_PO2_MMHG` for each P50 (rows).
     """
 
     p50_mmhg: np.ndarray
     pao2_mmhg: np.ndarray
-    sao2: np.ndarray
-    cao2_ml_dl: np.ndarray
-    svo2: np.ndarray
-    cvo2_ml_dl: np.ndarray
-    pvo2_mmhg: np.ndarray
+    budget: tissues.OxygenBudget
     curves: np.ndarray
 
     @property
+    def sao2(self):
+        """Arterial saturation [fraction]."""
+        return np.asarray(self.budget.arterial.so2)
+
+    @property
+    def cao2_ml_dl(self):
+        """Arterial O2 content [mL/dL]."""
+        return np.asarray(self.budget.arterial.o2_content_ml_dl)
+
+    @property
+    def svo2(self):
+        """Venous saturation [fraction]."""
+        return np.asarray(self.budget.venous.so2)
+
+    @property
+    def cvo2_ml_dl(self):
+        """Venous O2 content [mL/dL]."""
+        return np.asarray(self.budget.venous.o2_content_ml_dl)
+
+    @property
+    def pvo2_mmhg(self):
+        """Venous PO2 [mmHg]."""
+        return np.asarray(self.budget.venous.po2_mmhg)
+
+    @property
     def extraction(self):
-        """O2 extraction ratio (CaO2 - CvO2) / CaO2."""
-        return 1.0 - self.cvo2_ml_dl / self.cao2_ml_dl
+        """O2 extraction ratio (CaO2 - CvO2) / CaO2, at most :data:`ecmolib.tissues.MAX_O2_EXTRACTION`."""
+        return np.asarray(self.budget.extraction_ratio)
 
 
 def fetal_table(patient, p50_mmhg, pao2_mmhg) -> FetalTable:
     """Arterial and venous O2 over a grid of P50 and arterial PO2, for one patient.
 
     The arterial blood has the patient's Hb at the given PO2 and P50 (PCO2
-    40 mmHg, base excess 0, 37 C); the venous blood is what is left after
-    the patient's VO2 is taken from its resting cardiac output (Fick, with
-    the Bohr shift of the venous CO2), so a lower P50 shows as a lower
-    venous PO2 at the same consumption.
+    40 mmHg, base excess 0); the venous blood is what is left after the
+    tissues take the patient's VO2 from its resting cardiac output (Fick,
+    with the Bohr shift of the venous CO2), so a lower P50 shows as a lower
+    venous PO2 at the same consumption. Where the arterial blood cannot
+    give that much, consumption is supply-limited and extraction stops at
+    :data:`ecmolib.tissues.MAX_O2_EXTRACTION`
+    (:func:`ecmolib.tissues.oxygen_budget`, which does all of this).
 
     Parameters
     ----------
     patient : ecmolib.patients.Patient
-        Hb, cardiac output, VO2, VCO2.
+        Hb, cardiac output, VO2, respiratory quotient.
     p50_mmhg : array_like
         P50 values [mmHg]; valid [10, 50].
     pao2_mmhg : array_like
@@ -754,22 +777,15 @@ def fetal_table(patient, p50_mmhg, pao2_mmhg) -> FetalTable:
     Raises
     ------
     ValueError
-        If an argument is out of range, or the consumption exceeds what the
-        arterial blood carries (the models' message).
+        If an argument is out of range (the message names it).
     """
     p = _patients._checked(patient)
     p50 = _v.checked("p50_mmhg", p50_mmhg, "mmHg", low=10.0, high=50.0).reshape(-1, 1)
     pao2 = _v.checked("pao2_mmhg", pao2_mmhg, "mmHg", low=10.0, high=700.0).reshape(1, -1)
     p50g, pao2g = np.broadcast_arrays(p50, pao2)
-    arterial = blood.BloodGas(po2_mmhg=pao2g, pco2_mmhg=np.full(p50g.shape, 40.0),
-                              hb_g_dl=np.full(p50g.shape, p.hb_g_dl), p50_mmhg=p50g)
-    venous = tissues.venous_blood(arterial, p.cardiac_output_l_min, vo2_ml_min=p.vo2_ml_min,
-                                  vco2_ml_min=p.vco2_ml_min)
+    budget = tissues.oxygen_budget(p, pao2_mmhg=pao2g, paco2_mmhg=40.0, p50_mmhg=p50g)
     curves = blood.saturation(_CURVE_PO2_MMHG.reshape(1, -1), p50_mmhg=p50)
-    return FetalTable(p50_mmhg=p50.ravel(), pao2_mmhg=pao2.ravel(), sao2=np.asarray(arterial.so2),
-                      cao2_ml_dl=np.asarray(arterial.o2_content_ml_dl), svo2=np.asarray(venous.so2),
-                      cvo2_ml_dl=np.asarray(venous.o2_content_ml_dl), pvo2_mmhg=np.asarray(venous.po2_mmhg),
-                      curves=np.asarray(curves))
+    return FetalTable(p50_mmhg=p50.ravel(), pao2_mmhg=pao2.ravel(), budget=budget, curves=np.asarray(curves))
 
 
 _REF_NAMES = {round(float(blood.FETAL_P50_MMHG), 1): "fetal Hb", round(float(blood.P50_STANDARD_MMHG), 1): "adult Hb"}
@@ -860,7 +876,10 @@ def update_dissociation(artists, table, i, j):
         f"SvO₂       {100 * sv:5.1f} %\n"
         f"PvO₂       {pv:5.1f} mmHg\n"
         f"CvO₂       {t.cvo2_ml_dl[i, j]:5.1f} mL/dL\n"
-        f"extraction {100 * t.extraction[i, j]:5.0f} %")
+        f"extraction {100 * t.extraction[i, j]:5.0f} %\n"
+        f"VO₂        {float(t.budget.vo2_ml_min[i, j]):5.0f} mL/min"
+        + (f"\n  demand   {float(t.budget.vo2_demand_ml_min[i, j]):5.0f} mL/min" if t.budget.supply_limited[i, j]
+           else ""))
 
 
 def fetal_hb_explorer(patient=_patients.ADULT, comparison=None, *, pao2_mmhg=40.0) -> Explorer:
@@ -908,7 +927,7 @@ def fetal_hb_explorer(patient=_patients.ADULT, comparison=None, *, pao2_mmhg=40.
     def numbers(i, j):
         return {"p50_mmhg": float(t.p50_mmhg[i]), "sao2": float(t.sao2[i, j]), "cao2_ml_dl": float(t.cao2_ml_dl[i, j]),
                 "svo2": float(t.svo2[i, j]), "pvo2_mmhg": float(t.pvo2_mmhg[i, j]),
-                "extraction": float(t.extraction[i, j])}
+                "extraction": float(t.extraction[i, j]), "vo2_ml_min": float(t.budget.vo2_ml_min[i, j])}
 
     def draw(fig, p50_mmhg, pao2_mmhg):
         i, j = idx(p50_mmhg, pao2_mmhg)
