@@ -763,6 +763,14 @@ def lv_loading(patient=_patients.ADULT, va_flow_l_min=0.0, lv_vent_flow_l_min=0.
     :func:`heart_settings` (default: recovery 0, the named condition
     :data:`HEART_CONDITION` itself), cached by setting.
 
+    Where the LV can barely eject (the shocked heart on full flow, e.g.
+    4.2 L/min in the adult) it fills slowly for longer than the simulator's
+    600 s warm-up, and the run starts from there (``Trace.steady_state``
+    False): after 10 minutes the adult's LVEDP is 38.1 mmHg and the valve
+    has not opened; its true steady state, reached within 20 minutes, is
+    38.9 mmHg with the valve opening in 6 % of the time, ejecting only its
+    bronchial return (0.04 L/min). The lesson shows the 10-minute state.
+
     Parameters
     ----------
     patient : ecmolib.patients.Patient
