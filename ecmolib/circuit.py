@@ -99,6 +99,7 @@ __all__ = [
     "prime_ml",
     "venous_return_resistance_mmhg_min_l",
     "for_patient",
+    "va_return_site",
     "speed_for_flow",
     "speed_for_target_flow_rpm",
     "fit_head_curve",
@@ -1492,9 +1493,38 @@ def _round_lumen(name, inner_diameter_mm, length_cm, kind):
     return Cannula(name, french, length_cm, kind)
 
 
+def va_return_site(patient) -> str:
+    """Where a VA circuit sized for ``patient`` returns its blood: ``"carotid"`` or ``"femoral"``.
+
+    The right common carotid artery below :data:`NECK_CANNULATION_BELOW_KG`
+    (the neck circuit of :func:`for_patient`), the femoral artery from it
+    on; the names are those of :data:`ecmolib.va.CANNULATIONS`.
+
+    Parameters
+    ----------
+    patient : ecmolib.patients.Patient
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``patient`` is not a Patient.
+
+    Examples
+    --------
+    >>> from ecmolib import circuit, patients
+    >>> circuit.va_return_site(patients.NEONATE), circuit.va_return_site(patients.ADULT)
+    ('carotid', 'femoral')
+    """
+    return "carotid" if patients._checked(patient).weight_kg < NECK_CANNULATION_BELOW_KG else "femoral"
+
+
 def _cannulae(patient, mode):
     drainage_fr, va_fr, vv_fr = _sizes(patient.weight_kg)
-    neck = patient.weight_kg < NECK_CANNULATION_BELOW_KG
+    neck = va_return_site(patient) == "carotid"
     if mode == "va" and neck:
         return (Cannula(f"RIJ venous {drainage_fr:g} Fr, 10 cm", drainage_fr, 10.0, "drainage"),
                 Cannula(f"carotid arterial {va_fr:g} Fr, 10 cm", va_fr, 10.0, "return"),

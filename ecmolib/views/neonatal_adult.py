@@ -973,7 +973,7 @@ def neck_vs_femoral(patient, *, cannulation=None):
     """
     p = _patients._checked(patient)
     if cannulation is None:
-        cannulation = "carotid" if p.weight_kg < _circuit.NECK_CANNULATION_BELOW_KG else "femoral"
+        cannulation = _circuit.va_return_site(p)
     return va.steady_state(p, _patients.target_ecmo_flow_l_min(p, "va"), cannulation=cannulation,
                            shunt_fraction=VA_SHUNT_FRACTION, fio2=VA_FIO2,
                            oxygenator=_circuit.for_patient(p, "va").oxygenator)

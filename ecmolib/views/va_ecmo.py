@@ -163,7 +163,7 @@ def default_scenario(patient=_patients.ADULT) -> dict:
         "fio2": _FIO2,
         "hb_g_dl": SCENARIO_HB_G_DL,
         "fdo2": 1.0,
-        "cannulation": "carotid" if p.weight_kg < _circuit.NECK_CANNULATION_BELOW_KG else "femoral",
+        "cannulation": _circuit.va_return_site(p),
         "oxygenator": _oxygenator.for_patient(p, "va"),
     }
 
