@@ -38,6 +38,7 @@ from ecmolib import circuit as _circuit
 from ecmolib import hemodynamics, va, vv
 from ecmolib import oxygenator as _oxygenator
 from ecmolib import patients as _patients
+from ecmolib.views import circuit_pressures as _circuit_pressures
 from ecmolib.views.va_ecmo import heart_settings
 from ecmolib.views.vv_ecmo import HYPERDYNAMIC_OUTPUT_FACTOR, SCENARIO_HB_G_DL
 
@@ -53,7 +54,7 @@ HB_G_DL = SCENARIO_HB_G_DL
 #: Filling pressure of the veins the drainage cannula draws from [mmHg]
 #: (:func:`ecmolib.circuit.operating_point`'s ``venous_pressure_mmhg``):
 #: 10, as in lesson 03 (an assumption of a volume-resuscitated patient).
-VENOUS_PRESSURE_MMHG = 10.0
+VENOUS_PRESSURE_MMHG = _circuit_pressures.SCENARIO["venous_pressure_mmhg"]
 #: Right-atrial pressure the VV return cannula pumps into [mmHg] (an assumption).
 RIGHT_ATRIAL_PRESSURE_MMHG = 8.0
 # Simulated time per VA state [s], after the periodic steady state (as lesson 05's lv_loading).
@@ -419,6 +420,11 @@ def _va(patient, frozen):
                                **heart_settings(s["heart_recovery"]))
     q = float(tr.summary["ecmo_flow_l_min"])
     forward = max(q, _NO_FLOW_L_MIN)  # blood running backwards is not oxygenated on its way to the body
+    # The native output, not the (smaller) systemic flow, goes to the steady
+    # state even when blood runs back through a stopped pump: that arterial
+    # blood joins the venous return, so the lungs see the content of the
+    # whole native output less VO2, Ca - VO2 / (10 Qn), which is what the
+    # steady state computes; the body's loss shows in the pressures.
     r = va.steady_state(patient, forward, native_output_l_min=max(float(tr.summary["native_output_l_min"]), 0.0),
                         cannulation=s["cannulation"], shunt_fraction=s["shunt_fraction"], fio2=s["fio2"],
                         fdo2=s["fdo2"], sweep_l_min=s["sweep_to_blood_flow_ratio"] * forward,

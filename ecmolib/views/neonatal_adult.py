@@ -40,6 +40,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ecmolib import blood, circuit as _circuit, outcomes, patients as _patients, plotting, thermal, tissues, va
 from ecmolib import _validation as _v
+from ecmolib.views import circuit_pressures as _circuit_pressures
 from ecmolib.widgets import Explorer, SliderSpec, live_artists
 
 __all__ = [
@@ -79,12 +80,12 @@ BLOOD_PRIME_HB_G_DL = 12.0
 
 #: Venous (filling) pressure feeding the drainage cannula [mmHg]: 10, the
 #: scenario of lessons 00 and 03 (:data:`ecmolib.views.circuit_pressures.SCENARIO`).
-VENOUS_PRESSURE_MMHG = 10.0
+VENOUS_PRESSURE_MMHG = _circuit_pressures.SCENARIO["venous_pressure_mmhg"]
 
 #: Pressure at the return cannula tip on VA ECMO [mmHg]: a mean arterial
-#: pressure of 70 for the adult and the lessons' default; the neonate's
-#: circuit is run against a lower one (:func:`_arterial_pressure_mmhg`).
-ARTERIAL_PRESSURE_MMHG = 70.0
+#: pressure of 70 (the usual target 65-70), the same scenario; the
+#: neonate's circuit is run against a lower one (:func:`_arterial_pressure_mmhg`).
+ARTERIAL_PRESSURE_MMHG = _circuit_pressures.SCENARIO["arterial_pressure_mmhg"]
 
 #: Mean arterial pressure of a term neonate on day 1 [mmHg]: about 45-50
 #: (Kent AL, Kecskes Z, Shadbolt B, Falk MC. Normative blood pressure data
