@@ -165,13 +165,11 @@ class ComparisonResult:
         Hb after the patient's blood mixes with a crystalloid prime and with
         a blood prime [g/dL] (:func:`ecmolib.circuit.hemodilution`).
     rpm : float
-        Pump speed that gives the target flow [rev/min]: the operating
-        points (:func:`ecmolib.circuit.operating_point`) over speeds 10
-        rev/min apart, interpolated at the target flow.
-    flow_l_min : float
-        The flow at that speed [L/min] (the target flow).
+        Pump speed that gives the target flow [rev/min]
+        (:func:`ecmolib.circuit.speed_for_flow`).
     drainage_pressure_mmhg : float
-        Pre-pump pressure at that speed [mmHg], interpolated likewise.
+        Pre-pump pressure at that speed [mmHg]
+        (:func:`ecmolib.circuit.operating_point`).
     max_drainage_flow_l_min : float
         Flow above which the drained vein collapses [L/min].
     metabolic_heat_w, heat_loss_w : float
@@ -188,7 +186,6 @@ class ComparisonResult:
     hb_clear_prime_g_dl: float
     hb_blood_prime_g_dl: float
     rpm: float
-    flow_l_min: float
     drainage_pressure_mmhg: float
     max_drainage_flow_l_min: float
     metabolic_heat_w: float
@@ -211,30 +208,15 @@ class ComparisonResult:
         return 1000.0 * self.ecmo_flow_l_min / self.patient.weight_kg
 
 
-#: Spacing of the pump speeds over which :func:`compare` finds the target flow [rev/min].
-_SPEED_STEP_RPM = 10.0
-
-
 def _at_flow(c, q, pa, hb):
-    """Speed and operating point at flow ``q``: one vectorised sweep of speeds, interpolated.
-
-    The flow rises monotonically with speed until the vein collapses
-    (:func:`ecmolib.circuit.operating_point`), so on the speeds without
-    suction the speed and the drainage pressure are interpolated linearly
-    at ``q`` (speeds 10 rev/min apart: the error is far below a mmHg).
-    """
-    rpm = np.arange(0.0, float(c.pump.rpm_max) + 0.5 * _SPEED_STEP_RPM, _SPEED_STEP_RPM)
-    sw = _circuit.operating_point(c, rpm, venous_pressure_mmhg=VENOUS_PRESSURE_MMHG, arterial_pressure_mmhg=pa,
-                                  hb_g_dl=hb)
-    ok = ~np.asarray(sw.suction)
-    flow = np.asarray(sw.flow_l_min)[ok]
-    if not flow.size or q > flow.max():  # for_patient's circuits reach the target from 2 to 120 kg
+    """Speed and operating point of circuit ``c`` at flow ``q`` (:func:`ecmolib.circuit.speed_for_flow`)."""
+    kw = dict(venous_pressure_mmhg=VENOUS_PRESSURE_MMHG, arterial_pressure_mmhg=pa, hb_g_dl=hb)
+    rpm = _circuit.speed_for_flow(c, q, **kw)
+    if rpm is None:  # for_patient's circuits reach the target from 2 to 120 kg
         raise ValueError(f"the circuit {c.name!r} cannot deliver {q:.2f} L/min without suction")
-    return float(np.interp(q, flow, rpm[ok])), {
-        "flow_l_min": float(q),
-        "drainage_pressure_mmhg": float(np.interp(q, flow, np.asarray(sw.drainage_pressure_mmhg)[ok])),
-        "max_drainage_flow_l_min": float(np.asarray(sw.max_drainage_flow_l_min)[0]),
-    }
+    op = _circuit.operating_point(c, rpm, **kw)
+    return float(rpm), {"drainage_pressure_mmhg": float(op.drainage_pressure_mmhg),
+                        "max_drainage_flow_l_min": float(op.max_drainage_flow_l_min)}
 
 
 def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperature_c=thermal.ROOM_TEMPERATURE_C):
@@ -280,7 +262,7 @@ def compare(patient, *, blood_prime_hb_g_dl=BLOOD_PRIME_HB_G_DL, room_temperatur
         patient=p, circuit=c, ecmo_flow_l_min=float(q), prime_ml=float(prime),
         hb_clear_prime_g_dl=float(_circuit.hemodilution(p, prime)),
         hb_blood_prime_g_dl=float(_circuit.hemodilution(p, prime, prime_hb_g_dl=blood_prime_hb_g_dl)),
-        rpm=rpm, flow_l_min=op["flow_l_min"], drainage_pressure_mmhg=op["drainage_pressure_mmhg"],
+        rpm=rpm, drainage_pressure_mmhg=op["drainage_pressure_mmhg"],
         max_drainage_flow_l_min=op["max_drainage_flow_l_min"],
         metabolic_heat_w=float(thermal.metabolic_heat_w(p.vo2_ml_min, p.vco2_ml_min)),
         heat_loss_w=float(heat.heat_loss_w), return_temperature_drop_c=float(heat.temperature_drop_c),
@@ -454,9 +436,11 @@ def _weight_spec(patient, comparison):
     to the adult), so both patients' weights are on the grid.
     """
     lo, hi = sorted((patient.weight_kg, comparison.weight_kg))
-    low, high = max(2.0, lo / WEIGHT_MARGIN_FACTOR), min(120.0, hi * WEIGHT_MARGIN_FACTOR)
+    w_min, w_max = _patients._FOR_WEIGHT_RANGE_KG
+    low, high = max(w_min, lo / WEIGHT_MARGIN_FACTOR), min(w_max, hi * WEIGHT_MARGIN_FACTOR)
     span = float(np.log10(hi / lo))
-    step = span / max(1, round(_WEIGHT_STEPS * span / np.log10(70.0 / 3.5))) if span > 0 else 0.02
+    presets = float(np.log10(_patients.ADULT.weight_kg / _patients.NEONATE.weight_kg))
+    step = span / max(1, round(_WEIGHT_STEPS * span / presets)) if span > 0 else 0.02
     return SliderSpec.anchored("weight", "kg", patient.weight_kg, low, high, round(step, 12), ".3g",
                                log_scale=True)
 
