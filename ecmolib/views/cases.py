@@ -535,12 +535,19 @@ RECIRCULATION = Case(
     hint="Look at the chart line: what did the pre-oxygenator saturation do each time the flow went up?",
     earlier=Action("earlier", "22:00, before the speed was raised", scale={"pump_flow_l_min": 0.75}))
 
+#: Cardiac output of the feverish patient of :data:`HIGH_OUTPUT` as a
+#: multiple of the preset's resting output: 2.0. ASSUMPTION (a septic,
+#: hyperdynamic circulation; no single source). The case keeps the resting
+#: VO2, a simplification: fever raises it by roughly a tenth per degree,
+#: which would lower the saturation further and not change the answer.
+FEVER_OUTPUT_FACTOR = 2.0
+
 HIGH_OUTPUT = Case(
     key="high_output", title="VV: a lower saturation on day 5",
     story=("Day 5 of VV ECMO for pneumonia, with a new fever overnight. The saturation is lower than yesterday at "
            "the same pump speed."),
     mode="vv",
-    baseline=lambda p: {"cardiac_output_l_min": round(2.0 * p.cardiac_output_l_min, 6),
+    baseline=lambda p: {"cardiac_output_l_min": round(FEVER_OUTPUT_FACTOR * p.cardiac_output_l_min, 6),
                         "cannula_distance_cm": 25.0},
     causes=_VV_CAUSES, cause="b",
     actions=(Action("a", "reposition the cannulae under echo", set={"cannula_distance_cm": 35.0}),

@@ -204,6 +204,11 @@ def cpr_output_fraction(patient) -> float:
     patient's resting cardiac output (``patient.cardiac_output_l_min``):
     the ``cpr_output_fraction`` of :func:`ecmolib.ecpr.oxygen_debt_ml_kg`.
 
+    Validated for the adult only (0.32, inside the 20-35 % of normal
+    forward flow in ``tests/test_hemodynamics.py``). For smaller patients
+    the model gives more (child 0.40, infant 0.46, neonate 0.58): its
+    extrapolation, not checked against paediatric measurements.
+
     Examples
     --------
     >>> from ecmolib import patients
