@@ -112,8 +112,10 @@ SCENARIO_HB_G_DL = _vv_ecmo.SCENARIO_HB_G_DL
 #: Default ECMO flow as a fraction of the patient's typical full VA flow
 #: (:func:`ecmolib.patients.target_ecmo_flow_l_min`): 0.75. ASSUMPTION of
 #: this lesson: partial support, at which the failing adult heart of the
-#: model still ejects (at full flow its aortic valve stays shut), so every
-#: default state is a steady state; the slider reaches 1.25 times full flow.
+#: model still opens its aortic valve (0.33 L/min, in 12 % of the cycle;
+#: at full flow the valve stays shut), so every default state is a steady
+#: state, though one that fails the lesson's "LV ejects" criterion; the
+#: slider reaches 1.25 times full flow.
 DEFAULT_FLOW_FRACTION = 0.75
 _FLOW_RANGE_FRACTIONS = (0.25, 1.25)
 #: Slider steps per full flow (a round step, :func:`ecmolib.widgets.nice_step`).
@@ -475,8 +477,9 @@ AORTIC_VALVE_OPEN_MIN = 0.05
 #: mmHg, a figure often quoted, cannot be used with this model, whose
 #: shocked adult heart has a pulse pressure of 14 mmHg before any support
 #: and 9 at the lowest VA flow, so 10 would reject VA at every flow. 5 mmHg
-#: keeps the low VA flows at which the heart still ejects a few hundred
-#: mL/min in every beat. Other patients: :func:`pulse_pressure_min_mmhg`.
+#: keeps the low VA flows at which the adult heart still ejects 0.9 L/min
+#: or more (pulse 6.8-8.7 mmHg) and rejects those where it ejects 0.6 L/min
+#: or less (4.8 mmHg and below). Other patients: :func:`pulse_pressure_min_mmhg`.
 ADULT_PULSE_PRESSURE_MIN_MMHG = 5.0
 
 #: The four criteria of the lesson, in the order drawn: key -> short label.
