@@ -83,7 +83,9 @@ def defaults(mode, patient) -> dict:
     at its defaults), a new oxygenator. VA: the shocked heart of lesson 05
     (``heart_recovery`` 0, :func:`ecmolib.views.va_ecmo.heart_settings`) on
     the typical full VA flow with femoral return, lungs with a 30 % shunt
-    ventilated with 50 % O2.
+    ventilated with 50 % O2 (ASSUMPTION of these cases: injured but not
+    dead lungs, so the heart's own blood is bluer than the ECMO blood and a
+    differential saturation can show; lesson 05's scenario takes 70 %).
 
     Setting keys (units in the names; fractions 0..1):
 

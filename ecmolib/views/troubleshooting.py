@@ -391,8 +391,10 @@ def paradox_report(patient=_patients.ADULT, distances_cm=(5.0, 10.0, 30.0, 40.0)
 def paradox_explorer(patient=_patients.ADULT) -> Explorer:
     """Pump flow and cannula distance over SaO2, pre-oxygenator SO2 and effective flow.
 
-    The pump flow runs from 0.3 to 1.3 times the case's cardiac output
-    (within the oxygenator's range), the tip-to-tip distance from 5 to 40
+    The pump flow runs from 0.3 to 1.3 times the case's cardiac output (at
+    most 1.5 times the oxygenator's labelled maximum: the adult's top, 7.8
+    L/min, is above its label, 7.0, and below its rated flow, 8.3), the
+    tip-to-tip distance from 5 to 40
     cm. Every state is computed when the explorer is built (one vectorised
     :func:`ecmolib.vv.steady_state` per distance), so a move only moves the
     points and lines.
